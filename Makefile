@@ -1,0 +1,38 @@
+# Two commands for a new user: `make demo` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LANDING := data/landing
+DEMO_PRESET ?= demo
+DEMO_SEED ?= 7
+
+.PHONY: install demo test test-fast repro clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $(INSTALLED)
+
+## demo: install, generate the demo world if absent, run the whole pipeline once, print a summary
+demo: install
+	@test -d $(LANDING) || $(BIN)/tastemaker world generate --out $(LANDING) --preset $(DEMO_PRESET) --seed $(DEMO_SEED)
+	$(BIN)/tastemaker run
+
+## test: the whole suite (unit, data, model, pipelines, flows, end to end)
+test: install
+	$(BIN)/pytest
+
+## test-fast: everything but the tests marked slow
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+## repro: the same pipeline through DVC
+repro: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
+
+clean:
+	rm -rf data .tastemaker

@@ -1,0 +1,79 @@
+"""What every stage shares: the parameters, the endpoints, lineage and atomic file writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from rich.progress import MofNCompleteColumn, Progress
+
+from tastemaker.config import Params, load_params
+from tastemaker.errors import UserError
+from tastemaker.lineage import Lineage, dvc_directory_hash, git_commit
+
+
+
+def manifest_path(params: Params) -> Path:
+    return params.paths.raw.with_name(params.paths.raw.name + ".manifest.parquet")
+
+
+def read_manifest(params: Params) -> pd.DataFrame:
+    path = manifest_path(params)
+    if not path.is_file():
+        raise UserError(f"no ingested snapshot at {params.paths.raw}: run the ingest stage first")
+    return pd.read_parquet(path)
+
+
+def lineage(params: Params) -> Lineage:
+    return Lineage(
+        git_commit=git_commit(),
+        data_version=dvc_directory_hash(read_manifest(params)),
+        params_hash=params.section_hash(),
+    )
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write through a temporary name so readers never see a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    frame.to_parquet(partial, index=False)
+    os.replace(partial, path)
+
+
+def write_json(document: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
+    os.replace(partial, path)
+
+
+def read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise UserError(f"missing stage output {path}: run the stage that writes it first")
+    return json.loads(path.read_text())
+
+
+def stage_main(run: Callable[[Params], dict]) -> None:
+    """Entry point for `python -m pipelines.<stage>`: a user's mistake is one line on stderr, exit 1."""
+    try:
+        summary = run(load_params())
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(json.dumps(summary, indent=2, sort_keys=True, default=str))
+
+
+@contextmanager
+def terminal_progress(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar fed by a (done, total) callback; nothing when another caller reports progress."""
+    if not enabled:
+        yield None
+        return
+    with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

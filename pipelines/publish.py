@@ -1,0 +1,66 @@
+"""Stage `publish`: pick each artist's pitches, explain them and publish them atomically.
+
+The database gets the whole publication in one transaction; the Parquet file and the JSON
+receipt are written through temporary names, so no reader ever sees half of either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from pipelines.common import lineage, read_json, stage_main, write_json, write_parquet
+from pipelines.train import read_inputs
+from tastemaker.config import Params
+from tastemaker.endpoints import resolve_endpoints
+from tastemaker.publication import store
+from tastemaker.ranking.dataset import as_of_date
+from tastemaker.ranking.outcomes import placements
+from tastemaker.ranking.pitches import mark_control, select_pitches
+from tastemaker.ranking.reasons import explain
+
+
+def run(params: Params) -> dict:
+    tables = read_inputs(params)
+    catalog, playlists = tables["catalog"], tables["playlists"]
+    scoring = read_json(params.paths.scores / "scoring.json")
+    run_date = as_of_date(tables["streams"]).date()
+    provenance = lineage(params)
+    pitches = select_pitches(pd.read_parquet(params.paths.scores / "scores.parquet"), params.publish)
+    pitches["reasons"] = explain(
+        pitches, catalog, playlists, placements(tables["streams"], playlists), tables["features"],
+        pd.read_parquet(params.paths.features / "auto_tags.parquet"),
+    )
+    pitches["is_control"] = mark_control(pitches, params.publish.control_share, params.publish.control_seed,
+                                         run_date.isoformat())
+    run_id = f"{run_date.isoformat()}-v{scoring['model_version']}-{provenance.data_version[:8]}"
+    recommendations = pitches.merge(
+        catalog[["isrc", "title", "artist_name"]].rename(columns={"title": "track_title"}), on="isrc"
+    ).merge(playlists[["playlist_id", "name"]].rename(columns={"name": "playlist_name"}), on="playlist_id")
+    recommendations = recommendations.assign(
+        run_date=run_date, run_id=run_id, model_name=scoring["model_name"],
+        model_version=str(scoring["model_version"]), data_version=provenance.data_version,
+    ).sort_values(["artist_id", "rank"], ignore_index=True)
+    header = {
+        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime.now(dt.timezone.utc),
+        "model_name": scoring["model_name"], "model_version": str(scoring["model_version"]),
+        "data_version": provenance.data_version, "git_commit": provenance.git_commit,
+        "params_hash": provenance.params_hash,
+        "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations),
+    }
+    db_url = resolve_endpoints(params.paths.state).publication_db_url
+    store.publish(store.connect(db_url), header, recommendations, params.publish.keep_days)
+    out = params.paths.publication
+    write_parquet(recommendations[store.RECOMMENDATION_COLUMNS], out / "recommendations.parquet")
+    receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"]}
+    write_json(receipt, out / "publication.json")
+    return receipt
+
+
+def main() -> None:
+    stage_main(run)
+
+
+if __name__ == "__main__":
+    main()

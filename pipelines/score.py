@@ -1,0 +1,39 @@
+"""Stage `score`: batch-score the catalog with the registered champion, loaded by alias only."""
+
+from __future__ import annotations
+
+import mlflow
+from mlflow import MlflowClient
+
+from pipelines.common import stage_main, write_json, write_parquet
+from pipelines.train import read_inputs
+from tastemaker import tracking
+from tastemaker.config import Params
+from tastemaker.endpoints import resolve_endpoints
+from tastemaker.errors import UserError
+from tastemaker.ranking.scoring import score_catalog
+
+
+def run(params: Params) -> dict:
+    tracking.use_experiment(resolve_endpoints(params.paths.state), params.train.experiment)
+    model_name = params.train.model_name
+    version = tracking.current_champion_version(MlflowClient(), model_name)
+    if version is None:
+        raise UserError(f"model '{model_name}' has no champion yet: run the train stage first")
+    champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))
+    tables = read_inputs(params)
+    scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track)
+    out = params.paths.scores
+    write_parquet(scored, out / "scores.parquet")
+    summary = {"model_name": model_name, "model_version": version, "pairs": len(scored),
+               "tracks": int(scored["isrc"].nunique())}
+    write_json(summary, out / "scoring.json")
+    return summary
+
+
+def main() -> None:
+    stage_main(run)
+
+
+if __name__ == "__main__":
+    main()

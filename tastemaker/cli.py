@@ -1,0 +1,160 @@
+"""The `tastemaker` command.
+
+Long work (`run`, `validate`) is launched as the same entry points the scheduler and DVC use
+(`python -m flows.pipeline`, `python -m pipelines.<stage>`), so the library never imports
+Prefect or DVC and the CLI can never drift from what runs in production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from typing import Annotated
+
+import fsspec
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tastemaker.config import Params, load_params
+from tastemaker.endpoints import resolve_endpoints
+from tastemaker.errors import UserError
+from tastemaker.publication import store
+from tastemaker.world.cli import app as world_app
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  help="Daily, explained playlist pitches and similar artists for every artist.")
+app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
+console = Console()
+errors = Console(stderr=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.command()
+def run(source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None):
+    """Run the whole pipeline once, as one Prefect flow run, and print a summary."""
+    params = load_params()
+    _require_source(source or params.ingest.source)
+    command = [sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
+    if subprocess.run(command).returncode != 0:
+        raise typer.Exit(1)
+    print_summary(params)
+
+
+@app.command()
+def validate(
+    source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None,
+    as_json: JsonFlag = False,
+):
+    """Ingest and validate a delivery alone; print what was accepted and quarantined."""
+    params = load_params()
+    _require_source(source or params.ingest.source)
+    stages = [[sys.executable, "-m", "pipelines.ingest"] + (["--source", source] if source else []),
+              [sys.executable, "-m", "pipelines.validate"]]
+    for command in stages:
+        completed = subprocess.run(command, stdout=subprocess.DEVNULL)
+        report_path = params.paths.validated / "report.json"
+        if completed.returncode != 0 and not (command[-1] == "pipelines.validate" and report_path.is_file()):
+            raise typer.Exit(1)
+    report = json.loads(report_path.read_text())
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_validation(report)
+    if completed.returncode != 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def recs(
+    artist: Annotated[str, typer.Option(help="Artist id or name.")],
+    date: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD (default: latest).")] = None,
+    as_json: JsonFlag = False,
+):
+    """The published, ranked pitches of one artist."""
+    params = load_params()
+    run_date = _parse_date(date) if date else None
+    found = store.read_recommendations(_publication_db(params), artist, run_date)
+    if as_json:
+        records = found.assign(run_date=found["run_date"].astype(str), reasons=found["reasons"].map(json.loads))
+        print(json.dumps(records.to_dict("records"), indent=2, default=str))
+        return
+    _print_pitches(found)
+
+
+@app.command()
+def summary():
+    """Summarise the latest run from the stages' outputs."""
+    print_summary(load_params())
+
+
+def print_summary(params: Params) -> None:
+    paths = params.paths
+    catalog = pd.read_parquet(paths.validated / "catalog.parquet", columns=["isrc", "artist_id"])
+    model = json.loads((paths.training / "model.json").read_text())
+    publication = json.loads((paths.publication / "publication.json").read_text())
+    console.rule("Tastemaker run")
+    console.print(f"tracks processed: {len(catalog)}  artists: {catalog['artist_id'].nunique()}")
+    console.print(f"MLflow run: {model['run_id']}  ({resolve_endpoints(paths.state).described()['mlflow']})")
+    champion = f"alias champion -> version {model['champion_version']}"
+    console.print(f"registered model: {model['model_name']} version {model['model_version']} "
+                  f"({'champion' if model['promoted'] else 'challenger'}; {champion})")
+    console.print(f"ndcg_at_10 on the holdout: {model['metrics']['ndcg_at_10']:.3f} "
+                  f"(cosine baseline {model['metrics']['baseline_cosine_ndcg_at_10']:.3f})")
+    console.print(f"publication: {publication['database']} and {paths.publication / 'recommendations.parquet'} "
+                  f"({publication['pitches']} pitches for {publication['artists']} artists, "
+                  f"run date {publication['run_date']})")
+    published = pd.read_parquet(paths.publication / "recommendations.parquet")
+    first_artist = published.sort_values("artist_name")["artist_id"].iloc[0]
+    _print_pitches(published[published["artist_id"] == first_artist].head(5))
+
+
+def _print_pitches(pitches: pd.DataFrame) -> None:
+    first = pitches.iloc[0]
+    table = Table(title=f"Pitches for {first['artist_name']} ({first['artist_id']}), {first['run_date']}")
+    for column in ("rank", "track", "playlist", "score", "why"):
+        table.add_column(column)
+    for row in pitches.itertuples(index=False):
+        control = " [dim](control: do not pitch)[/dim]" if row.is_control else ""
+        table.add_row(str(row.rank), f"{row.track_title} ({row.isrc})", row.playlist_name + control,
+                      f"{row.score:.3f}", json.loads(row.reasons)[0])
+    console.print(table)
+
+
+def _print_validation(report: dict) -> None:
+    table = Table(title="Validation")
+    for column in ("table", "rows in", "accepted", "quarantined"):
+        table.add_column(column)
+    for name, counts in report["tables"].items():
+        table.add_row(name, str(counts["rows_in"]), str(counts["accepted"]), str(counts["quarantined"]))
+    console.print(table)
+
+
+def _publication_db(params: Params):
+    return store.connect(resolve_endpoints(params.paths.state).publication_db_url)
+
+
+def _require_source(source: str) -> None:
+    filesystem, root = fsspec.core.url_to_fs(source)
+    if not filesystem.isdir(root):
+        raise UserError(f"source folder not found: {source}")
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def main() -> None:
+    """Console entry point: user mistakes become one line on stderr and exit code 1."""
+    try:
+        app()
+    except UserError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False)
+        raise SystemExit(1) from None

@@ -1,0 +1,113 @@
+"""The one typed view of `params.yaml` and of the endpoints the environment points at.
+
+Every tunable lives in `params.yaml`, one section per stage, so that DVC tracks exactly the
+section a stage reads and `dvc exp run -S train.learning_rate=...` works. Endpoints are not
+tunables: they come from the environment, each with an embedded local default, so the demo
+runs with no server at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tastemaker.audio.params import FeaturesParams
+from tastemaker.errors import UserError
+from tastemaker.validation.params import ValidateParams
+
+PARAMS_FILE_ENV = "TASTEMAKER_PARAMS"
+DEFAULT_PARAMS_FILE = "params.yaml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Paths(Section):
+    """Where each stage writes; declared once here and interpolated into dvc.yaml."""
+
+    raw: Path = Path("data/raw")
+    validated: Path = Path("data/validated")
+    features: Path = Path("data/features")
+    training: Path = Path("data/training")
+    scores: Path = Path("data/scores")
+    publication: Path = Path("data/publication")
+    reports: Path = Path("data/reports")
+    state: Path = Path(".tastemaker")
+
+    @property
+    def cache(self) -> Path:
+        return self.state / "cache"
+
+
+class IngestParams(Section):
+    source: str = "data/landing"
+
+
+class TrainParams(Section):
+    model_name: str = "tastemaker-ranker"
+    experiment: str = "tastemaker"
+    holdout_days: int = Field(30, ge=1)
+    learning_rate: float = Field(0.05, gt=0)
+    n_estimators: int = Field(300, ge=1)
+    num_leaves: int = Field(31, ge=2)
+    min_child_samples: int = Field(10, ge=1)
+    seed: int = 7
+    promotion_margin: float = Field(0.0, ge=0)
+    guard_tolerance: float = Field(0.02, ge=0)
+
+
+class ScoreParams(Section):
+    candidates_per_track: int = Field(30, ge=1)
+
+
+class PublishParams(Section):
+    top_k: int = Field(10, ge=1)
+    max_pitches_per_playlist: int = Field(1, ge=1)
+    max_pitches_per_track: int = Field(5, ge=1)
+    keep_days: int = Field(30, ge=1)
+    control_share: float = Field(0.2, ge=0, lt=1)
+    control_seed: int = 7
+
+
+class Params(Section):
+    paths: Paths = Paths()
+    ingest: IngestParams = IngestParams()
+    validate_: ValidateParams = Field(default_factory=ValidateParams, alias="validate")
+    features: FeaturesParams = FeaturesParams()
+    train: TrainParams = TrainParams()
+    score: ScoreParams = ScoreParams()
+    publish: PublishParams = PublishParams()
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def section_hash(self, *names: str) -> str:
+        """A short, stable hash of some sections (all when none named): the lineage 'params hash'."""
+        dumped = self.model_dump(mode="json", by_alias=True)
+        chosen = {name: dumped[name] for name in (names or sorted(dumped))}
+        return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def params_file() -> Path:
+    return Path(os.environ.get(PARAMS_FILE_ENV, DEFAULT_PARAMS_FILE))
+
+
+def load_params(path: Path | None = None) -> Params:
+    """Read and check the params file; a typo in a key is a one-line user error, not a traceback."""
+    path = path or params_file()
+    if not path.is_file():
+        raise UserError(f"params file not found: {path} (run from the project folder or set {PARAMS_FILE_ENV})")
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+        return Params.model_validate(raw)
+    except yaml.YAMLError as error:
+        raise UserError(f"{path} is not valid YAML: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise UserError(f"{path}: {where}: {first['msg']}") from None

@@ -1,0 +1,1 @@
+"""Where recommendations are published and read back: a SQL database and files."""

@@ -1,0 +1,105 @@
+"""The publication database: SQLite by default, PostgreSQL when TASTEMAKER_DB_URL says so.
+
+A publication is written in one transaction that first removes any earlier rows of the same
+run date: a crash mid-publish rolls back and leaves the previous publication complete, and
+re-running a date replaces it instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+
+from tastemaker.errors import UserError
+
+METADATA = sa.MetaData()
+
+PUBLICATIONS = sa.Table(
+    "publications", METADATA,
+    sa.Column("run_date", sa.Date, primary_key=True),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("model_name", sa.String(200), nullable=False),
+    sa.Column("model_version", sa.String(32), nullable=False),
+    sa.Column("data_version", sa.String(64), nullable=False),
+    sa.Column("git_commit", sa.String(64), nullable=False),
+    sa.Column("params_hash", sa.String(32), nullable=False),
+    sa.Column("artists", sa.Integer, nullable=False),
+    sa.Column("pitches", sa.Integer, nullable=False),
+)
+
+RECOMMENDATIONS = sa.Table(
+    "recommendations", METADATA,
+    sa.Column("run_date", sa.Date, nullable=False, index=True),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("model_name", sa.String(200), nullable=False),
+    sa.Column("model_version", sa.String(32), nullable=False),
+    sa.Column("data_version", sa.String(64), nullable=False),
+    sa.Column("artist_id", sa.String(64), nullable=False, index=True),
+    sa.Column("artist_name", sa.String(400), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("isrc", sa.String(12), nullable=False),
+    sa.Column("track_title", sa.String(400), nullable=False),
+    sa.Column("playlist_id", sa.String(64), nullable=False),
+    sa.Column("playlist_name", sa.String(400), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.Text, nullable=False),
+    sa.Column("is_control", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("run_date", "artist_id", "rank"),
+)
+
+RECOMMENDATION_COLUMNS = [column.name for column in RECOMMENDATIONS.columns]
+
+
+def connect(db_url: str) -> sa.Engine:
+    engine = sa.create_engine(db_url)
+    try:
+        METADATA.create_all(engine)
+    except sa.exc.OperationalError as error:
+        raise UserError(f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}") from None
+    return engine
+
+
+def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep_days: int) -> None:
+    """Replace the publication of `header['run_date']` atomically and drop those older than `keep_days`."""
+    run_date = header["run_date"]
+    oldest_kept = run_date - dt.timedelta(days=keep_days)
+    rows = recommendations[RECOMMENDATION_COLUMNS].to_dict("records")
+    with engine.begin() as connection:
+        for table in (RECOMMENDATIONS, PUBLICATIONS):
+            connection.execute(table.delete().where(table.c.run_date == run_date))
+            connection.execute(table.delete().where(table.c.run_date < oldest_kept))
+        connection.execute(PUBLICATIONS.insert(), [header])
+        if rows:
+            connection.execute(RECOMMENDATIONS.insert(), rows)
+
+
+def run_dates(engine: sa.Engine) -> list[dt.date]:
+    with engine.connect() as connection:
+        return list(connection.scalars(sa.select(PUBLICATIONS.c.run_date).order_by(PUBLICATIONS.c.run_date.desc())))
+
+
+def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | None = None) -> pd.DataFrame:
+    """One artist's pitches (artist by id or exact name, case-insensitive) from one publication, latest by default."""
+    dates = run_dates(engine)
+    if not dates:
+        raise UserError("nothing has been published yet: run `tastemaker run` first")
+    if run_date is None:
+        run_date = dates[0]
+    elif run_date not in dates:
+        kept = ", ".join(day.isoformat() for day in dates[:10])
+        raise UserError(f"no publication for {run_date.isoformat()}; kept: {kept}")
+    table = RECOMMENDATIONS
+    query = (
+        sa.select(table)
+        .where(table.c.run_date == run_date)
+        .where(sa.or_(table.c.artist_id == artist, sa.func.lower(table.c.artist_name) == artist.lower()))
+        .order_by(table.c.artist_id, table.c.rank)
+    )
+    with engine.connect() as connection:
+        found = pd.DataFrame(connection.execute(query).mappings().all(), columns=RECOMMENDATION_COLUMNS)
+    if found.empty:
+        raise UserError(f"unknown artist '{artist}' in the publication of {run_date.isoformat()}")
+    return found

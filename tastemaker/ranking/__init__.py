@@ -1,0 +1,1 @@
+"""Learning to rank playlists for a track: outcomes, features, model, recommendations."""

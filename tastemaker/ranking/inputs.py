@@ -1,0 +1,91 @@
+"""The raw inputs of the ranker: one row per (track, playlist) pair.
+
+A pair row carries the track's audio features (`t_*`), the playlist's sound profile (`p_*`:
+the mean audio features of the tracks it has played, and how they did) and metadata. The
+model derives everything else from these columns itself, so `models:/...@champion` scores
+raw inputs and training and scoring cannot drift apart.
+
+When the pairs are the training placements themselves, each playlist's profile leaves the
+query track out: otherwise a placed track would always look like its own playlist, and its
+outcome would leak into the profile's mean engagement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PROFILE_EXTRAS = ["engagement"]
+
+
+def audio_feature_columns(features: pd.DataFrame) -> list[str]:
+    return [column for column in features.columns if column != "isrc"]
+
+
+def artist_popularity(streams: pd.DataFrame, catalog: pd.DataFrame) -> pd.Series:
+    """log1p of all streams of the artist's tracks: a rough, leakage-free popularity (given past streams)."""
+    per_track = streams.groupby("isrc")["streams"].sum()
+    per_artist = catalog.assign(streams=catalog["isrc"].map(per_track).fillna(0)).groupby("artist_id")["streams"].sum()
+    return np.log1p(per_artist)
+
+
+def track_inputs(catalog: pd.DataFrame, features: pd.DataFrame, popularity: pd.Series) -> pd.DataFrame:
+    columns = audio_feature_columns(features)
+    tracks = catalog[["isrc", "artist_id", "genre"]].merge(features, on="isrc", how="inner")
+    renamed = tracks.rename(columns={column: f"t_{column}" for column in columns})
+    renamed["t_genre"] = renamed.pop("genre").fillna("").astype(str)
+    renamed["t_artist_popularity"] = renamed["artist_id"].map(popularity).fillna(0.0).astype(float)
+    return renamed.drop(columns="artist_id")
+
+
+def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+    """Per playlist: sums and count of its placed tracks' features and engagement (to allow leave-one-out)."""
+    columns = audio_feature_columns(features) + PROFILE_EXTRAS
+    joined = placed[["isrc", "playlist_id", "engagement"]].merge(features, on="isrc", how="inner")
+    sums = joined.groupby("playlist_id")[columns].sum()
+    sums["count"] = joined.groupby("playlist_id").size()
+    return sums
+
+
+def pair_inputs(
+    pairs: pd.DataFrame,
+    tracks: pd.DataFrame,
+    playlists: pd.DataFrame,
+    sums: pd.DataFrame,
+    own_outcomes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Assemble raw model inputs for `pairs` (isrc, playlist_id).
+
+    `own_outcomes` (isrc, playlist_id, engagement) names pairs whose own placement is inside
+    `sums`; they get a leave-one-out profile.
+    """
+    profile_columns = [column for column in sums.columns if column != "count"]
+    frame = pairs[["isrc", "playlist_id"]].merge(tracks, on="isrc", how="inner")
+    totals = sums.reindex(frame["playlist_id"])
+    totals_values = totals[profile_columns].to_numpy(dtype=float, na_value=0.0)
+    counts = totals["count"].fillna(0).to_numpy(dtype=float)
+    if own_outcomes is not None:
+        own = frame[["isrc", "playlist_id"]].merge(own_outcomes, on=["isrc", "playlist_id"], how="left")
+        is_own = own["engagement"].notna().to_numpy()
+        own_values = np.column_stack(
+            [frame[f"t_{column}"].to_numpy(dtype=float) for column in profile_columns if column not in PROFILE_EXTRAS]
+            + [own["engagement"].fillna(0).to_numpy(dtype=float)]
+        )
+        totals_values = totals_values - own_values * is_own[:, None]
+        counts = counts - is_own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts[:, None] > 0, totals_values / counts[:, None], np.nan)
+    for index, column in enumerate(profile_columns):
+        frame[f"p_{column}"] = means[:, index]
+    frame["p_history_tracks"] = counts
+    meta = playlists.set_index("playlist_id").reindex(frame["playlist_id"])
+    frame["p_genre"] = meta["genre"].fillna("").astype(str).to_numpy()
+    frame["p_log_followers"] = np.log1p(meta["followers"].fillna(0).to_numpy(dtype=float))
+    return frame
+
+
+def profile_means(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per playlist: the mean audio features (`p_*`) of its placed tracks."""
+    columns = [column for column in sums.columns if column != "count"]
+    means = sums[columns].div(sums["count"], axis=0)
+    return means.add_prefix("p_").reset_index()
