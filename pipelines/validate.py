@@ -20,7 +20,7 @@ def run(params: Params) -> dict:
         params.paths.raw,
         read_manifest(params),
         params.validate_,
-        params.paths.reports,
+        params.paths.reports.resolve(),
         params.paths.cache / "audio_qc",
     )
     for table in TABLES:

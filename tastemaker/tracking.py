@@ -44,7 +44,7 @@ def champion_uri(model_name: str) -> str:
 
 def current_champion_version(client: MlflowClient, model_name: str) -> str | None:
     try:
-        return client.get_model_version_by_alias(model_name, CHAMPION).version
+        return str(client.get_model_version_by_alias(model_name, CHAMPION).version)
     except MlflowException:
         return None
 

@@ -75,13 +75,12 @@ def pair_inputs(
         counts = counts - is_own
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts[:, None] > 0, totals_values / counts[:, None], np.nan)
-    for index, column in enumerate(profile_columns):
-        frame[f"p_{column}"] = means[:, index]
-    frame["p_history_tracks"] = counts
     meta = playlists.set_index("playlist_id").reindex(frame["playlist_id"])
-    frame["p_genre"] = meta["genre"].fillna("").astype(str).to_numpy()
-    frame["p_log_followers"] = np.log1p(meta["followers"].fillna(0).to_numpy(dtype=float))
-    return frame
+    profile = pd.DataFrame(means, columns=[f"p_{column}" for column in profile_columns], index=frame.index)
+    profile["p_history_tracks"] = counts
+    profile["p_genre"] = meta["genre"].fillna("").astype(str).to_numpy()
+    profile["p_log_followers"] = np.log1p(meta["followers"].fillna(0).to_numpy(dtype=float))
+    return pd.concat([frame, profile], axis=1)
 
 
 def profile_means(sums: pd.DataFrame) -> pd.DataFrame:

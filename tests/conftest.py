@@ -1,0 +1,71 @@
+"""Shared fixtures: a tiny demo world generated once, and throwaway projects that run on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tastemaker.world import generate_world
+
+REPO = Path(__file__).resolve().parents[1]
+TINY_SEED = 3
+
+
+def tiny_params() -> dict:
+    """The repository's params.yaml, with the settings a 10-second, 30-day world needs."""
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["validate"]["min_duration_s"] = 5
+    params["train"]["holdout_days"] = 12
+    params["train"]["n_estimators"] = 50
+    params["features"]["workers"] = 1
+    return params
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory) -> Path:
+    landing = tmp_path_factory.mktemp("world") / "landing"
+    generate_world(landing, preset="tiny", seed=TINY_SEED)
+    return landing
+
+
+ENDPOINT_VARIABLES = ("MLFLOW_TRACKING_URI", "TASTEMAKER_DB_URL", "DASK_SCHEDULER_ADDRESS", "PREFECT_API_URL")
+
+
+def make_project(folder: Path, landing: Path) -> Path:
+    """A working folder laid out like a user's checkout: params.yaml and data/landing, nothing run yet."""
+    shutil.copytree(landing, folder / "data" / "landing")
+    (folder / "params.yaml").write_text(yaml.safe_dump(tiny_params(), sort_keys=False))
+    return folder
+
+
+@contextmanager
+def inside(folder: Path):
+    """Work in `folder` with every endpoint at its local default (files under the folder)."""
+    previous = Path.cwd()
+    saved = {name: os.environ.pop(name) for name in ENDPOINT_VARIABLES if name in os.environ}
+    os.chdir(folder)
+    try:
+        yield folder
+    finally:
+        os.chdir(previous)
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def project(tmp_path, tiny_world) -> Path:
+    with inside(make_project(tmp_path, tiny_world)) as folder:
+        yield folder
+
+
+def subprocess_env(project: Path) -> dict[str, str]:
+    """Environment for a CLI or DVC subprocess: this venv first on PATH, Prefect state inside the project."""
+    env = {key: value for key, value in os.environ.items() if key not in ENDPOINT_VARIABLES}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PREFECT_HOME"] = str(project / ".prefect")
+    return env

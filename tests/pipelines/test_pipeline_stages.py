@@ -1,0 +1,83 @@
+"""The six stages run in order on a tiny world, in-process, as `dvc repro` and the flow run them."""
+
+import json
+
+import mlflow
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+
+from pipelines import features, ingest, publish, score, train, validate
+from tastemaker.config import load_params
+from tastemaker.endpoints import resolve_endpoints
+from tastemaker.publication import store
+from tests.conftest import inside, make_project
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, tiny_world):
+    """A project after one full run of every stage; yields (folder, params, summaries)."""
+    folder = make_project(tmp_path_factory.mktemp("stages"), tiny_world)
+    with inside(folder):
+        params = load_params()
+        summaries = {stage.__name__.split(".")[-1]: stage.run(params)
+                     for stage in (ingest, validate, features, train, score, publish)}
+        yield folder, params, summaries
+
+
+def test_every_accepted_track_gets_features(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
+        features_table = pd.read_parquet(params.paths.features / "track_features.parquet")
+    assert set(features_table["isrc"]) == set(catalog["isrc"])
+    assert summaries["features"]["analysed"] == len(catalog)
+
+
+def test_training_run_is_tracked_registered_and_champion(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        mlflow.set_tracking_uri(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+        client = MlflowClient()
+        run = client.get_run(summaries["train"]["run_id"])
+        champion = client.get_model_version_by_alias(params.train.model_name, "champion")
+        model = mlflow.models.get_model_info(f"models:/{params.train.model_name}@champion")
+    assert {"learning_rate", "num_leaves", "holdout_days", "cutoff"} <= set(run.data.params)
+    assert 0 < run.data.metrics["ndcg_at_10"] <= 1
+    assert {"git_commit", "data_version", "params_hash"} <= set(run.data.tags)
+    assert str(champion.version) == summaries["train"]["model_version"]
+    assert champion.run_id == run.info.run_id
+    assert model.signature is not None and "t_genre" in model.signature.inputs.input_names()
+
+
+def test_every_artist_with_a_track_has_explained_recommendations(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
+        engine = store.connect(resolve_endpoints(params.paths.state).publication_db_url)
+        for artist_id in catalog["artist_id"].unique():
+            pitches = store.read_recommendations(engine, artist_id)
+            assert pitches["rank"].tolist() == list(range(1, len(pitches) + 1))
+            assert pitches.groupby("playlist_id").size().max() <= params.publish.max_pitches_per_playlist
+            assert all(len(json.loads(reasons)) >= 1 for reasons in pitches["reasons"])
+
+
+def test_publication_records_its_lineage(finished):
+    folder, params, summaries = finished
+    receipt = summaries["publish"]
+    assert receipt["data_version"] == summaries["ingest"]["data_version"]
+    assert receipt["model_version"] == summaries["train"]["champion_version"]
+    assert receipt["params_hash"] == params.section_hash()
+
+
+def test_publishing_the_same_date_twice_leaves_no_duplicates(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        publish.run(params)
+        engine = store.connect(resolve_endpoints(params.paths.state).publication_db_url)
+        with engine.connect() as connection:
+            rows = pd.read_sql_table("recommendations", connection)
+    assert len(rows) == summaries["publish"]["pitches"]
+    assert not rows.duplicated(["run_date", "artist_id", "rank"]).any()
