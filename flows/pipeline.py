@@ -17,9 +17,22 @@ from pipelines import features, ingest, publish, score, train, validate
 from tastemaker.config import Params, load_params
 from tastemaker.errors import UserError
 
+
+
+def is_transient(task, task_run, state) -> bool:
+    """Retry anything but a user's mistake, which would only fail the same way again."""
+    try:
+        state.result()
+    except UserError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
 # Object stores and databases fail transiently; validation and training are deterministic and
 # would only fail the same way again, so they get no retries.
-TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": [10, 60]}
+TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": [10, 60], "retry_condition_fn": is_transient}
 
 
 @task(name="ingest", cache_policy=NO_CACHE, **TRANSIENT_RETRIES)

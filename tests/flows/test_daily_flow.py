@@ -1,0 +1,54 @@
+"""The daily Prefect flow end to end on a tiny world, against a real (temporary) Prefect API."""
+
+import asyncio
+
+import pandas as pd
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.testing.utilities import prefect_test_harness
+
+from flows.pipeline import daily_pipeline
+from tastemaker.config import load_params
+from tastemaker.errors import UserError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+async def markdown_artifact(key: str) -> str:
+    async with get_client() as client:
+        artifacts = await client.read_artifacts()
+    return next(artifact.data for artifact in artifacts if artifact.key == key)
+
+
+async def ingest_attempts(flow_run_id) -> int:
+    async with get_client() as client:
+        task_runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return next(run.run_count for run in task_runs if run.task_key.startswith("ingest"))
+
+
+def test_flow_publishes_recommendations_for_every_artist(prefect_api, project):
+    state = daily_pipeline(return_state=True)
+    assert state.is_completed()
+    summary = state.result()
+    params = load_params()
+    catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
+    published = pd.read_parquet(params.paths.publication / "recommendations.parquet")
+    assert set(published["artist_id"]) == set(catalog["artist_id"])
+    assert summary["publish"]["pitches"] == len(published)
+    report = asyncio.run(markdown_artifact("daily-pipeline"))
+    assert f"published {len(published)} pitches" in report
+
+
+def test_missing_source_fails_fast_without_retries(prefect_api, project):
+    state = daily_pipeline(source=str(project / "no-such-folder"), return_state=True)
+    assert state.is_failed()
+    with pytest.raises(UserError, match="source folder not found"):
+        state.result()
+    assert asyncio.run(ingest_attempts(state.state_details.flow_run_id)) == 1
