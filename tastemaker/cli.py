@@ -29,7 +29,6 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_comp
                   help="Daily, explained playlist pitches and similar artists for every artist.")
 app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
 console = Console()
-errors = Console(stderr=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -156,5 +155,5 @@ def main() -> None:
     try:
         app()
     except UserError as error:
-        errors.print(f"error: {error}", markup=False, highlight=False)
+        print(f"error: {error}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -1,0 +1,75 @@
+"""The `tastemaker` command as a new user meets it: generate a world, run, read recommendations."""
+
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import TINY_SEED, subprocess_env, tiny_params
+
+pytestmark = pytest.mark.slow
+
+
+def tastemaker(project, *args):
+    return subprocess.run(["tastemaker", *args], cwd=project, env=subprocess_env(project),
+                          capture_output=True, text=True, timeout=900)
+
+
+def assert_one_line_error(completed, expected):
+    assert completed.returncode != 0
+    assert "Traceback" not in completed.stderr + completed.stdout
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], completed.stderr
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    project = tmp_path_factory.mktemp("cli")
+    (project / "params.yaml").write_text(yaml.safe_dump(tiny_params(), sort_keys=False))
+    generated = tastemaker(project, "world", "generate", "--out", "data/landing", "--preset", "tiny",
+                           "--seed", str(TINY_SEED))
+    assert generated.returncode == 0, generated.stderr
+    return project, tastemaker(project, "run")
+
+
+def test_run_prints_the_summary_a_user_needs(ran):
+    project, completed = ran
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    model = json.loads((project / "data/training/model.json").read_text())
+    catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
+    out = completed.stdout
+    assert f"tracks processed: {len(catalog)}" in out
+    assert f"artists: {catalog['artist_id'].nunique()}" in out
+    assert model["run_id"] in out
+    assert f"version {model['model_version']}" in out and "champion" in out
+    assert "publications.db" in out and "recommendations.parquet" in out
+    assert "Pitches for" in out
+
+
+def test_every_artist_has_ranked_recommendations_as_json(ran):
+    project, _ = ran
+    catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
+    for artist_id, artist_name in catalog[["artist_id", "artist_name"]].drop_duplicates().itertuples(index=False):
+        completed = tastemaker(project, "recs", "--artist", artist_name, "--json")
+        assert completed.returncode == 0, completed.stderr
+        pitches = json.loads(completed.stdout)
+        assert [pitch["rank"] for pitch in pitches] == list(range(1, len(pitches) + 1))
+        assert {pitch["artist_id"] for pitch in pitches} == {artist_id}
+        assert all(pitch["reasons"] for pitch in pitches)
+
+
+def test_unknown_artist_is_a_one_line_error(ran):
+    project, _ = ran
+    assert_one_line_error(tastemaker(project, "recs", "--artist", "Nobody At All"), "unknown artist")
+
+
+def test_missing_source_is_a_one_line_error(ran):
+    project, _ = ran
+    assert_one_line_error(tastemaker(project, "run", "--source", "no/such/folder"), "source folder not found")
+
+
+def test_bad_params_are_a_one_line_error(ran, tmp_path):
+    (tmp_path / "params.yaml").write_text("train:\n  learning_rate: fast\n")
+    assert_one_line_error(tastemaker(tmp_path, "recs", "--artist", "x"), "train.learning_rate")
