@@ -1,0 +1,26 @@
+"""The large preset: metadata and reports at scale, truth as styles and tastes instead of all pairs."""
+
+import pandas as pd
+import pytest
+
+from tastemaker.world import generate_world
+from tastemaker.world.appeal import appeal
+
+
+@pytest.mark.slow
+def test_large_world_has_scale_without_audio(tmp_path):
+    summary = generate_world(tmp_path / "w", preset="large", seed=0)
+    assert (summary.tracks, summary.playlists) == (100_000, 5_000)
+    catalog = pd.read_csv(summary.landing / "catalog.csv", keep_default_na=False)
+    assert (catalog["audio_file"] == "").all() and not (summary.landing / "audio").exists()
+    assert len(list((summary.landing / "streams").glob("*.csv"))) == summary.days
+    assert summary.stream_rows > 1_000_000
+
+    assert not (summary.truth / "appeal.parquet").exists()
+    tracks = pd.read_parquet(summary.truth / "tracks.parquet")
+    playlists = pd.read_parquet(summary.truth / "playlists.parquet")
+    placements = pd.read_parquet(summary.truth / "placements.parquet")
+    some = placements.head(1_000)
+    matrix = appeal(tracks.set_index("isrc").loc[some["isrc"]].reset_index(), playlists)
+    columns = playlists.reset_index().set_index("playlist_id").loc[some["playlist_id"], "index"].to_numpy()
+    assert abs(matrix[range(len(some)), columns] - some["appeal"].to_numpy()).max() < 1e-9
