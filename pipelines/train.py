@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.common import lineage, stage_main, write_json
+from tastemaker.audio import feature_set_version
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.ranking.dataset import split_by_time
 from tastemaker.ranking.training import train_and_register
+
+APPEAL_FILE = "appeal.parquet"
 
 
 def read_inputs(params: Params) -> dict[str, pd.DataFrame]:
@@ -22,13 +25,27 @@ def read_inputs(params: Params) -> dict[str, pd.DataFrame]:
     }
 
 
+def read_appeal(params: Params) -> pd.DataFrame | None:
+    """The demo world's hidden appeal, for the oracle metrics; absent for a real catalog."""
+    truth = params.train.truth_dir
+    if truth is None or not (truth / APPEAL_FILE).is_file():
+        return None
+    return pd.read_parquet(truth / APPEAL_FILE)
+
+
 def run(params: Params) -> dict:
     tables = read_inputs(params)
-    data = split_by_time(**tables, holdout_days=params.train.holdout_days)
-    report = train_and_register(data, params.train, lineage(params), resolve_endpoints(params.paths.state))
+    data = split_by_time(**tables, holdout_days=params.train.holdout_days,
+                         negatives_per_query=params.train.negatives_per_query,
+                         holdout_negatives_per_query=params.train.holdout_negatives_per_query,
+                         seed=params.train.seed)
+    tags = {**lineage(params).as_tags(), "feature_set_version": feature_set_version(params.features)}
+    report = train_and_register(data, params.train, tags, resolve_endpoints(params.paths.state),
+                                playlists_total=len(tables["playlists"]), appeal=read_appeal(params))
     out = params.paths.training
     write_json(report.metrics, out / "metrics.json")
     write_json(report.as_dict(), out / "model.json")
+    report.ndcg_curve.to_csv(out / "ndcg_at_k.csv", index=False)
     return report.as_dict()
 
 

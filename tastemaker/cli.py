@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from typing import Annotated
@@ -39,9 +40,22 @@ def run(source: Annotated[str | None, typer.Option(help="Landing zone folder or 
     params = load_params()
     _require_source(source or params.ingest.source)
     command = [sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
-    if subprocess.run(command).returncode != 0:
+    if subprocess.run(command, env=flow_environment(params)).returncode != 0:
         raise typer.Exit(1)
     print_summary(params)
+
+
+def flow_environment(params: Params) -> dict[str, str]:
+    """Without a Prefect server, keep Prefect's temporary API and its database inside the project,
+    give it time to start on a busy laptop, and send no telemetry."""
+    env = dict(os.environ)
+    if not env.get("PREFECT_API_URL"):
+        prefect_home = params.paths.state / "prefect"
+        prefect_home.mkdir(parents=True, exist_ok=True)
+        env.setdefault("PREFECT_HOME", str(prefect_home.resolve()))
+        env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    return env
 
 
 @app.command()

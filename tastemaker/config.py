@@ -53,13 +53,16 @@ class TrainParams(Section):
     model_name: str = "tastemaker-ranker"
     experiment: str = "tastemaker"
     holdout_days: int = Field(30, ge=1)
+    negatives_per_query: int = Field(50, ge=1)
+    holdout_negatives_per_query: int = Field(200, ge=1)
     learning_rate: float = Field(0.05, gt=0)
-    n_estimators: int = Field(300, ge=1)
-    num_leaves: int = Field(31, ge=2)
-    min_child_samples: int = Field(10, ge=1)
+    n_estimators: int = Field(200, ge=1)
+    num_leaves: int = Field(7, ge=2)
+    min_child_samples: int = Field(20, ge=1)
     seed: int = 7
     promotion_margin: float = Field(0.0, ge=0)
     guard_tolerance: float = Field(0.02, ge=0)
+    truth_dir: Path | None = None
 
 
 class ScoreParams(Section):

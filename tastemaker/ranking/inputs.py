@@ -31,7 +31,8 @@ def artist_popularity(streams: pd.DataFrame, catalog: pd.DataFrame) -> pd.Series
 
 def track_inputs(catalog: pd.DataFrame, features: pd.DataFrame, popularity: pd.Series) -> pd.DataFrame:
     columns = audio_feature_columns(features)
-    tracks = catalog[["isrc", "artist_id", "genre"]].merge(features, on="isrc", how="inner")
+    # Floats throughout: an integer column could not carry a missing value through the model's schema.
+    tracks = catalog[["isrc", "artist_id", "genre"]].merge(features.astype({c: float for c in columns}), on="isrc")
     renamed = tracks.rename(columns={column: f"t_{column}" for column in columns})
     renamed["t_genre"] = renamed.pop("genre").fillna("").astype(str)
     renamed["t_artist_popularity"] = renamed["artist_id"].map(popularity).fillna(0.0).astype(float)

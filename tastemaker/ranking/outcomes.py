@@ -9,9 +9,10 @@ three signals a label reads in DSP reports, each bounded to [0, 1]:
     completion_rate = 1 - skips / streams
     reach           = min(1, log1p(streams per 1,000 followers) / log1p(1,000))
 
-Grades 0..3 come from the engagement quantiles of the training placements (thresholds fixed
-on training data, then applied unchanged to the holdout, so evaluation never sees its own
-distribution).
+A placed pair is graded 1 to 4 by the engagement quantiles (40%, 70%, 90%) of the training
+placements: thresholds fixed on training data, then applied unchanged to the holdout, so
+evaluation never sees its own distribution. A pair that was never placed is graded 0. Grade 3
+or more (placed, and in the top 30% of engagement) is a "good" recommendation.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 GRADE_QUANTILES = (0.4, 0.7, 0.9)
+GOOD_GRADE = 3  # placed and in the top 30% of engagement: a "good" recommendation for MAP and recall
 
 
 def placements(streams: pd.DataFrame, playlists: pd.DataFrame) -> pd.DataFrame:

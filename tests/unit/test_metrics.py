@@ -3,7 +3,15 @@ import math
 import pandas as pd
 import pytest
 
-from tastemaker.metrics import dcg_at_k, mean_ndcg_at_k, ndcg_at_k
+from tastemaker.metrics import (
+    catalog_coverage,
+    dcg_at_k,
+    mean_average_precision_at_k,
+    mean_ndcg_at_k,
+    mean_recall_at_k,
+    ndcg_at_k,
+    share_of_artists_served,
+)
 
 
 def test_dcg_uses_exponential_gain_and_log2_discount():
@@ -33,3 +41,28 @@ def test_mean_ndcg_ranks_each_query_by_its_scores():
     frame = pd.DataFrame({"isrc": ["a", "a", "b", "b"], "grade": [1, 0, 1, 0], "score": [0.9, 0.1, 0.1, 0.9]})
     # query a is ideal (1.0); query b puts the relevant item second: 1/log2(3)
     assert mean_ndcg_at_k(frame, "score", k=10) == pytest.approx((1 + 1 / math.log2(3)) / 2)
+
+
+def graded(goods, scores, query="q"):
+    return pd.DataFrame({"isrc": query, "is_good": goods, "score": scores, "playlist_id": [f"p{i}" for i in range(len(goods))],
+                         "artist_id": "a"})
+
+
+def test_average_precision_by_hand():
+    # ranked good/bad: G B G -> precisions 1/1 and 2/3, two good items -> (1 + 2/3) / 2
+    frame = graded([True, False, True], [0.9, 0.8, 0.7])
+    assert mean_average_precision_at_k(frame, "score", k=10) == pytest.approx((1 + 2 / 3) / 2)
+
+
+def test_average_precision_normaliser_is_capped_at_k():
+    # three good items but k=1: one hit at rank 1 divided by min(3, 1)
+    frame = graded([True, True, True], [0.9, 0.8, 0.7])
+    assert mean_average_precision_at_k(frame, "score", k=1) == pytest.approx(1.0)
+
+
+def test_recall_coverage_and_artists_served():
+    frame = pd.concat([graded([False, True, True], [0.9, 0.8, 0.1], "q1"),
+                       graded([False, False], [0.5, 0.4], "q2").assign(artist_id="b")])
+    assert mean_recall_at_k(frame, "score", k=2) == pytest.approx(0.5)  # q2 has no good item: left out
+    assert catalog_coverage(frame, "score", k=1, all_items=4) == pytest.approx(1 / 4)  # only p0 tops a list
+    assert share_of_artists_served(frame, "score", k=2) == pytest.approx(0.5)  # artist a yes, b no

@@ -1,0 +1,103 @@
+"""Stage `effect`: measure what the published pitches did, once the reports after them arrived.
+
+Reads every kept publication (from `since` on) from the publication database and the validated
+streams, and writes data/effect/effect.json, the per-artist table, the HTML report under
+data/reports/effect/ and an MLflow run tagged `run_type=effect`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import sqlalchemy as sa
+
+from pipelines.common import stage_main, write_json, write_parquet
+from tastemaker import tracking
+from tastemaker.config import Params
+from tastemaker.effect.estimation import estimate_effects
+from tastemaker.effect.outcomes import pending_count, recommendation_outcomes
+from tastemaker.effect.params import EffectParams
+from tastemaker.effect.report import render_report
+from tastemaker.endpoints import resolve_endpoints
+from tastemaker.errors import UserError
+from tastemaker.publication import store
+
+EFFECT_DIR = Path("data/effect")
+
+
+def run(params: Params, since: dt.date | None = None, settings: EffectParams | None = None) -> dict:
+    # Until params.yaml has an `effect:` section, the defaults apply.
+    settings = settings or getattr(params, "effect", None) or EffectParams()
+    recommendations = read_publications(resolve_endpoints(params.paths.state).publication_db_url, since)
+    streams_path = params.paths.validated / "streams.parquet"
+    if not streams_path.is_file():
+        raise UserError(f"no validated streams at {streams_path}: run the validate stage first")
+    streams = pd.read_parquet(streams_path)
+    outcomes = recommendation_outcomes(recommendations, streams, settings.window_days)
+    if outcomes.empty:
+        raise UserError(
+            f"no publication has a full {settings.window_days}-day window of reports yet "
+            f"(latest report {pd.to_datetime(streams['date']).max().date()}): measure again later"
+        )
+    estimates = estimate_effects(outcomes, settings)
+    summary = {**estimates.summary, "pending": pending_count(recommendations, streams, settings.window_days)}
+
+    report_path = params.paths.reports / "effect" / "index.html"
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(render_report(summary, estimates.per_artist, estimates.acceptance_by_rank))
+    write_parquet(estimates.per_artist, EFFECT_DIR / "per_artist.parquet")
+    write_parquet(estimates.acceptance_by_rank, EFFECT_DIR / "acceptance_by_rank.parquet")
+    summary["mlflow_run_id"] = log_to_mlflow(params, settings, summary, estimates.acceptance_by_rank, report_path)
+    summary["report"] = str(report_path)
+    write_json(summary, EFFECT_DIR / "effect.json")
+    return summary
+
+
+def read_publications(db_url: str, since: dt.date | None) -> pd.DataFrame:
+    """Every kept recommendation published on or after `since`, all columns the table has."""
+    engine = store.connect(db_url)
+    table = sa.Table(store.RECOMMENDATIONS.name, sa.MetaData(), autoload_with=engine)
+    query = sa.select(table)
+    if since is not None:
+        query = query.where(table.c.run_date >= since)
+    with engine.connect() as connection:
+        found = pd.DataFrame(connection.execute(query).mappings().all(), columns=list(table.columns.keys()))
+    if found.empty:
+        raise UserError("nothing has been published" + (f" since {since.isoformat()}" if since else "")
+                        + ": run `tastemaker run` first")
+    return found
+
+
+def log_to_mlflow(params: Params, settings: EffectParams, summary: dict, by_rank: pd.DataFrame, report: Path) -> str:
+    """One run per measurement: the estimates and their bounds as metrics, the report as artifact."""
+    experiment_id = tracking.use_experiment(resolve_endpoints(params.paths.state), settings.experiment)
+    with mlflow.start_run(experiment_id=experiment_id, run_name="effect") as run:
+        mlflow.set_tags({"run_type": "effect", "run_dates": ",".join(summary["run_dates"])})
+        mlflow.log_params({"window_days": settings.window_days, "bootstrap_samples": settings.bootstrap_samples,
+                           "confidence": settings.confidence, "seed": settings.seed})
+        mlflow.log_metrics(effect_metrics(summary, by_rank))
+        mlflow.log_artifact(str(report), artifact_path="effect_report")
+        return run.info.run_id
+
+
+def effect_metrics(summary: dict, by_rank: pd.DataFrame) -> dict[str, float]:
+    metrics = {"measured_recommendations": float(summary["measured"])}
+    for name in ("lift", "promotion_effect", "effect_per_placed_pitch", "saves_effect", "track_streams_effect"):
+        if summary[name] is not None:
+            metrics[name] = summary[name]["value"]
+            metrics[f"{name}_ci_low"] = summary[name]["low"]
+            metrics[f"{name}_ci_high"] = summary[name]["high"]
+    for row in by_rank.itertuples(index=False):
+        metrics[f"acceptance_rate_rank_{row.rank}"] = float(row.acceptance_rate)
+    return metrics
+
+
+def main() -> None:
+    stage_main(run)
+
+
+if __name__ == "__main__":
+    main()
