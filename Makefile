@@ -7,7 +7,7 @@ LANDING := data/landing
 DEMO_PRESET ?= demo
 DEMO_SEED ?= 7
 
-.PHONY: install demo test test-fast repro clean
+.PHONY: install demo test test-fast repro up down clean
 
 install: $(INSTALLED)
 
@@ -33,6 +33,13 @@ test-fast: install
 ## repro: the same pipeline through DVC
 repro: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
+
+## up / down: local MLflow (port 5000) and Prefect (port 4200) servers as plain processes, no Docker
+up: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" infra/local/up.sh
+
+down:
+	infra/local/down.sh
 
 clean:
 	rm -rf data .tastemaker

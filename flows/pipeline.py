@@ -1,7 +1,10 @@
-"""The daily pipeline as one Prefect flow: ingest, validate, features, train, score, publish.
+"""The pipeline's Prefect flows: the same stage functions as `dvc repro`, plus orchestration.
 
-Run it with `tastemaker run` (or `python -m flows.pipeline`). Without PREFECT_API_URL, Prefect
-starts a temporary local API for the run, so no server is needed.
+- `full_pipeline`: ingest, validate, features, train, score, publish (`tastemaker run`; weekly retraining).
+- `daily_scoring`: the same without training: today's data scored by the current champion.
+- `ingest_delivery`: ingest and validate only, as deliveries land.
+
+Without PREFECT_API_URL, Prefect starts a temporary local API for the run: no server is needed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from tastemaker.config import Params, load_params
 from tastemaker.errors import UserError
 
 
-
 def is_transient(task, task_run, state) -> bool:
     """Retry anything but a user's mistake, which would only fail the same way again."""
     try:
@@ -31,21 +33,22 @@ def is_transient(task, task_run, state) -> bool:
 
 
 # Object stores and databases fail transiently; validation and training are deterministic and
-# would only fail the same way again, so they get no retries.
+# would only fail the same way again, so they get no retries. Timeouts stop a hung stage.
 TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": [10, 60], "retry_condition_fn": is_transient}
+STAGE = {"cache_policy": NO_CACHE, "timeout_seconds": 3 * 3600}
 
 
-@task(name="ingest", cache_policy=NO_CACHE, **TRANSIENT_RETRIES)
+@task(name="ingest", **STAGE, **TRANSIENT_RETRIES)
 def ingest_task(params: Params, source: str | None) -> dict:
     return ingest.run(params, source)
 
 
-@task(name="validate", cache_policy=NO_CACHE)
+@task(name="validate", **STAGE)
 def validate_task(params: Params) -> dict:
     return validate.run(params)
 
 
-@task(name="features", cache_policy=NO_CACHE)
+@task(name="features", **STAGE)
 def features_task(params: Params) -> dict:
     logger = get_run_logger()
     reported = set()
@@ -59,48 +62,75 @@ def features_task(params: Params) -> dict:
     return features.run(params, progress=log_progress)
 
 
-@task(name="train", cache_policy=NO_CACHE)
+@task(name="train", **STAGE)
 def train_task(params: Params) -> dict:
     return train.run(params)
 
 
-@task(name="score", cache_policy=NO_CACHE)
+@task(name="score", **STAGE)
 def score_task(params: Params) -> dict:
     return score.run(params)
 
 
-@task(name="publish", cache_policy=NO_CACHE, **TRANSIENT_RETRIES)
+@task(name="publish", **STAGE, **TRANSIENT_RETRIES)
 def publish_task(params: Params) -> dict:
     return publish.run(params)
 
 
-@flow(name="tastemaker-daily", log_prints=True)
-def daily_pipeline(source: str | None = None) -> dict:
-    """Everything from the landing zone to a published, explained pitch list per artist."""
+@flow(name="tastemaker-ingest", log_prints=True)
+def ingest_delivery(source: str | None = None) -> dict:
+    """Take in a delivery as it lands: snapshot and validate it."""
     params = load_params()
+    summary = {"ingest": ingest_task(params, source), "validate": validate_task(params)}
+    create_markdown_artifact(key="ingest-delivery", markdown=run_report(summary), description="Delivery intake")
+    return summary
+
+
+@flow(name="tastemaker-daily-scoring", log_prints=True)
+def daily_scoring(source: str | None = None) -> dict:
+    """Today's pitches from the current champion, without retraining."""
+    summary = _score_and_publish(load_params(), source, retrain=False)
+    create_markdown_artifact(key="daily-scoring", markdown=run_report(summary), description="Daily scoring")
+    return summary
+
+
+@flow(name="tastemaker-full-pipeline", log_prints=True)
+def full_pipeline(source: str | None = None) -> dict:
+    """Everything from the landing zone to a published, explained pitch list per artist, retraining included."""
+    summary = _score_and_publish(load_params(), source, retrain=True)
+    create_markdown_artifact(key="full-pipeline", markdown=run_report(summary), description="Full pipeline run")
+    return summary
+
+
+def _score_and_publish(params: Params, source: str | None, retrain: bool) -> dict:
     summary = {"ingest": ingest_task(params, source)}
     summary["validate"] = validate_task(params)
     summary["features"] = features_task(params)
-    summary["train"] = train_task(params)
+    if retrain:
+        summary["train"] = train_task(params)
     summary["score"] = score_task(params)
     summary["publish"] = publish_task(params)
-    create_markdown_artifact(key="daily-pipeline", markdown=run_report(summary), description="Daily pipeline run")
     return summary
 
 
 def run_report(summary: dict) -> str:
-    trained, published = summary["train"], summary["publish"]
-    counts = summary["validate"]["counts"]
-    lines = [
-        "# Tastemaker daily pipeline",
-        f"- data version `{summary['ingest']['data_version']}`, {summary['ingest']['copied']} files copied",
-        *(f"- {table}: {c['accepted']} accepted, {c['quarantined']} quarantined of {c['rows_in']}"
-          for table, c in counts.items()),
-        f"- model `{trained['model_name']}` version {trained['model_version']}: "
-        f"ndcg_at_10 {trained['metrics']['ndcg_at_10']:.3f}; {trained['reason']}",
-        f"- published {published['pitches']} pitches for {published['artists']} artists "
-        f"(run date {published['run_date']}, model version {published['model_version']})",
-    ]
+    """A short markdown account of a flow run, from whichever stages it ran."""
+    lines = ["# Tastemaker run"]
+    if "ingest" in summary:
+        lines.append(f"- data version `{summary['ingest']['data_version']}`, {summary['ingest']['copied']} files copied")
+    for table, counts in summary.get("validate", {}).get("counts", {}).items():
+        lines.append(f"- {table}: {counts['accepted']} accepted, {counts['quarantined']} quarantined of {counts['rows_in']}")
+    if "train" in summary:
+        trained = summary["train"]
+        lines.append(f"- model `{trained['model_name']}` version {trained['model_version']}: "
+                     f"ndcg_at_10 {trained['metrics']['ndcg_at_10']:.3f}; {trained['reason']}")
+    if "score" in summary and summary["score"].get("failed_artists"):
+        lines.append(f"- scoring failed for {len(summary['score']['failed_artists'])} artists: "
+                     f"{', '.join(summary['score']['failed_artists'][:10])}")
+    if "publish" in summary:
+        published = summary["publish"]
+        lines.append(f"- published {published['pitches']} pitches for {published['artists']} artists "
+                     f"(run date {published['run_date']}, model version {published['model_version']})")
     return "\n".join(lines)
 
 
@@ -109,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
     arguments = parser.parse_args(argv)
     try:
-        daily_pipeline(source=arguments.source)
+        full_pipeline(source=arguments.source)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -22,11 +22,14 @@ def run(params: Params) -> dict:
         raise UserError(f"model '{model_name}' has no champion yet: run the train stage first")
     champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))
     tables = read_inputs(params)
-    scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track)
+    scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track,
+                           artists_per_batch=params.score.artists_per_batch)
     out = params.paths.scores
-    write_parquet(scored, out / "scores.parquet")
-    summary = {"model_name": model_name, "model_version": version, "pairs": len(scored),
-               "tracks": int(scored["isrc"].nunique())}
+    write_parquet(scored.scores, out / "scores.parquet")
+    write_parquet(scored.failures, out / "failures.parquet")
+    summary = {"model_name": model_name, "model_version": version, "pairs": len(scored.scores),
+               "tracks": int(scored.scores["isrc"].nunique()),
+               "failed_artists": scored.failures["artist_id"].tolist()}
     write_json(summary, out / "scoring.json")
     return summary
 

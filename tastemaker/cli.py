@@ -24,11 +24,14 @@ from tastemaker.config import Params, load_params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
 from tastemaker.publication import store
+from tastemaker.audio.cli import similar_app
+from tastemaker.health import check_backends
 from tastemaker.world.cli import app as world_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
                   help="Daily, explained playlist pitches and similar artists for every artist.")
 app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
+app.add_typer(similar_app, name="similar", help="Tracks or artists that sound like a track or an artist.")
 console = Console()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -56,6 +59,15 @@ def flow_environment(params: Params) -> dict[str, str]:
         env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     return env
+
+
+@app.command()
+def serve():
+    """Serve the scheduled deployments (daily scoring, weekly retraining, intake) to a Prefect server."""
+    params = load_params()
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UserError("set PREFECT_API_URL to a Prefect server first (start one with `prefect server start`)")
+    raise typer.Exit(subprocess.run([sys.executable, "-m", "flows.deployments"], env=flow_environment(params)).returncode)
 
 
 @app.command()
@@ -97,6 +109,20 @@ def recs(
         print(json.dumps(records.to_dict("records"), indent=2, default=str))
         return
     _print_pitches(found)
+
+
+@app.command()
+def doctor():
+    """Which backends are in use (passwords masked), and whether each one answers."""
+    statuses = check_backends(resolve_endpoints(load_params().paths.state))
+    table = Table(title="Backends")
+    for column in ("backend", "target", "status"):
+        table.add_column(column)
+    for status in statuses:
+        table.add_row(status.name, status.target, ("ok: " if status.ok else "FAILED: ") + status.message)
+    console.print(table)
+    if not all(status.ok for status in statuses):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -67,6 +67,7 @@ class TrainParams(Section):
 
 class ScoreParams(Section):
     candidates_per_track: int = Field(30, ge=1)
+    artists_per_batch: int = Field(200, ge=1)
 
 
 class PublishParams(Section):
@@ -78,6 +79,15 @@ class PublishParams(Section):
     control_seed: int = 7
 
 
+class ScheduleParams(Section):
+    """When the served deployments run; cron in the given IANA time zone."""
+
+    timezone: str = "Europe/London"
+    daily_scoring_cron: str = "0 6 * * *"
+    weekly_retraining_cron: str = "0 3 * * 1"
+    ingest_every_minutes: int = Field(30, ge=1)
+
+
 class Params(Section):
     paths: Paths = Paths()
     ingest: IngestParams = IngestParams()
@@ -86,6 +96,7 @@ class Params(Section):
     train: TrainParams = TrainParams()
     score: ScoreParams = ScoreParams()
     publish: PublishParams = PublishParams()
+    schedules: ScheduleParams = ScheduleParams()
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

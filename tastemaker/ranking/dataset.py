@@ -99,4 +99,4 @@ def _graded_with_negatives(placed, known_placements, thresholds, playlist_ids, n
 def _with_targets(frame: pd.DataFrame, graded: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     targets = graded.assign(is_good=graded["grade"] >= outcomes.GOOD_GRADE)
     joined = frame.merge(targets, on=["isrc", "playlist_id"]).merge(catalog[["isrc", "artist_id"]], on="isrc")
-    return joined.sort_values(["isrc", "playlist_id"], ignore_index=True)
+    return joined.sort_values(["isrc", "playlist_id"], ignore_index=True).copy()  # one block per dtype

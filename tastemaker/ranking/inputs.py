@@ -34,9 +34,10 @@ def track_inputs(catalog: pd.DataFrame, features: pd.DataFrame, popularity: pd.S
     # Floats throughout: an integer column could not carry a missing value through the model's schema.
     tracks = catalog[["isrc", "artist_id", "genre"]].merge(features.astype({c: float for c in columns}), on="isrc")
     renamed = tracks.rename(columns={column: f"t_{column}" for column in columns})
-    renamed["t_genre"] = renamed.pop("genre").fillna("").astype(str)
-    renamed["t_artist_popularity"] = renamed["artist_id"].map(popularity).fillna(0.0).astype(float)
-    return renamed.drop(columns="artist_id")
+    return renamed.drop(columns=["artist_id", "genre"]).assign(
+        t_genre=renamed["genre"].fillna("").astype(str),
+        t_artist_popularity=renamed["artist_id"].map(popularity).fillna(0.0).astype(float),
+    )
 
 
 def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.testing.utilities import prefect_test_harness
 
-from flows.pipeline import daily_pipeline
+from flows.pipeline import full_pipeline
 from tastemaker.config import load_params
 from tastemaker.errors import UserError
 
@@ -34,7 +34,7 @@ async def ingest_attempts(flow_run_id) -> int:
 
 
 def test_flow_publishes_recommendations_for_every_artist(prefect_api, project):
-    state = daily_pipeline(return_state=True)
+    state = full_pipeline(return_state=True)
     assert state.is_completed()
     summary = state.result()
     params = load_params()
@@ -42,12 +42,12 @@ def test_flow_publishes_recommendations_for_every_artist(prefect_api, project):
     published = pd.read_parquet(params.paths.publication / "recommendations.parquet")
     assert set(published["artist_id"]) == set(catalog["artist_id"])
     assert summary["publish"]["pitches"] == len(published)
-    report = asyncio.run(markdown_artifact("daily-pipeline"))
+    report = asyncio.run(markdown_artifact("full-pipeline"))
     assert f"published {len(published)} pitches" in report
 
 
 def test_missing_source_fails_fast_without_retries(prefect_api, project):
-    state = daily_pipeline(source=str(project / "no-such-folder"), return_state=True)
+    state = full_pipeline(source=str(project / "no-such-folder"), return_state=True)
     assert state.is_failed()
     with pytest.raises(UserError, match="source folder not found"):
         state.result()

@@ -1,0 +1,46 @@
+"""The random-choice arm: a seeded share of pitch slots goes to a candidate drawn at random.
+
+Pitching anything at all gets some placements, so comparing pitched with unpitched
+recommendations shows that pitching works, not that the model chooses well. Slots filled by a
+uniformly random eligible candidate tell what a choice without the model achieves; the model's
+lift is measured against them (see `tastemaker.effect.estimation`).
+
+The draw is a hash of (seed, run date, artist, rank), like the control group's, so re-publishing
+a date reproduces the same exploration slots and the same random candidates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int, run_date: str) -> pd.DataFrame:
+    """Replace a `share` of each publication's pitch slots by random candidates; adds `is_explore`.
+
+    `pitches` are the chosen pairs (artist_id, rank, isrc, playlist_id, score, ...), `scored` every
+    candidate pair with `already_placed`. A random candidate is an unplaced pair of the same artist
+    that is not in the artist's list yet, drawn among those whose playlist is not in the list either
+    when there are any (in a small roster every playlist may be used once already). A slot keeps
+    the model's pick when no candidate is left.
+    """
+    keys = pitches["artist_id"].astype(str) + "|" + pitches["rank"].astype(str) + f"|{seed}|{run_date}|explore"
+    uniform = pd.util.hash_pandas_object(keys, index=False).to_numpy() / float(2**64)
+    explored = pitches.copy()
+    explored["is_explore"] = False
+    candidates = scored[~scored["already_placed"]]
+    for row in np.flatnonzero(uniform < share):
+        artist_id = explored.at[explored.index[row], "artist_id"]
+        mine = explored["artist_id"] == artist_id
+        listed = explored.loc[mine, ["isrc", "playlist_id"]]
+        pool = candidates[candidates["artist_id"] == artist_id]
+        pool = pool[~pool.set_index(["isrc", "playlist_id"]).index.isin(pd.MultiIndex.from_frame(listed))]
+        new_playlists = pool[~pool["playlist_id"].isin(listed["playlist_id"])]
+        pool = new_playlists if len(new_playlists) else pool
+        if pool.empty:
+            continue
+        pick = pool.iloc[int(uniform[row] / share * len(pool)) % len(pool)]
+        label = explored.index[row]
+        explored.loc[label, ["isrc", "playlist_id", "score"]] = [pick["isrc"], pick["playlist_id"], pick["score"]]
+        explored.loc[label, "is_explore"] = True
+    return explored

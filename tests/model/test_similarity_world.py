@@ -1,0 +1,74 @@
+"""Auto-tags and neighbours against a generated world's hidden truth (tempo, mode, genre of every track)."""
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tastemaker.audio import FeaturesParams, build_index, extract_features, track_embeddings
+from tastemaker.world import generate_world, truth_dir_for
+
+
+def analyse_world(
+    root: Path, preset: str, workers: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(features, tags, truth) of every track of a freshly generated world."""
+    landing = root / preset
+    generate_world(landing, preset=preset, seed=0)
+    catalog = pd.read_csv(landing / "catalog.csv")
+    paths = [landing / "audio" / relative for relative in catalog["audio_file"]]
+    tracks = pd.DataFrame(
+        {
+            "isrc": catalog["isrc"],
+            "path": [str(p) for p in paths],
+            "md5": [hashlib.md5(p.read_bytes()).hexdigest() for p in paths],
+        }
+    )
+    result = extract_features(tracks, FeaturesParams(workers=workers), root / "cache")
+    assert result.failures.empty
+    truth = pd.read_parquet(truth_dir_for(landing) / "tracks.parquet").set_index("isrc")
+    return result.features, result.tags.set_index("isrc"), truth.loc[result.tags["isrc"]]
+
+
+def tempo_agreement(tags: pd.DataFrame, truth: pd.DataFrame) -> float:
+    """Share of tracks whose bpm is within 4% of the true tempo, its double or its half."""
+    ratio = tags["bpm"].to_numpy() / truth["tempo_bpm"].to_numpy()
+    return float(np.mean(np.min(np.abs(np.stack([ratio, 2 * ratio, ratio / 2]) - 1), axis=0) < 0.04))
+
+
+def genre_share_of_neighbours(features: pd.DataFrame, truth: pd.DataFrame, k: int) -> float:
+    """Mean share of each track's k nearest tracks that have its genre."""
+    index = build_index(*track_embeddings(features))
+    genre = truth["genre"]
+    shares = [
+        np.mean(genre[index.similar_tracks(isrc, k)["isrc"]].to_numpy() == genre[isrc])
+        for isrc in features["isrc"]
+    ]
+    return float(np.mean(shares))
+
+
+@pytest.fixture(scope="module")
+def tiny_world(tmp_path_factory):
+    return analyse_world(tmp_path_factory.mktemp("tiny"), "tiny", workers=1)  # a pool would not pay off
+
+
+def test_tiny_world_tags_match_the_truth(tiny_world):
+    _, tags, truth = tiny_world
+    assert tempo_agreement(tags, truth) >= 0.9
+    assert np.mean(tags["mode"].to_numpy() == truth["mode"].to_numpy()) >= 0.8
+
+
+def test_tiny_world_nearest_track_usually_shares_the_genre(tiny_world):
+    # Tiny genres hold 3-5 tracks, so only the very nearest neighbour is a fair test here.
+    features, _, truth = tiny_world
+    assert genre_share_of_neighbours(features, truth, k=1) >= 0.8
+
+
+@pytest.mark.slow
+def test_demo_world_tags_and_neighbours_match_the_truth(tmp_path: Path):
+    features, tags, truth = analyse_world(tmp_path, "demo")
+    assert tempo_agreement(tags, truth) >= 0.9
+    assert np.mean(tags["mode"].to_numpy() == truth["mode"].to_numpy()) >= 0.8
+    assert genre_share_of_neighbours(features, truth, k=10) >= 0.8
