@@ -69,3 +69,15 @@ def subprocess_env(project: Path) -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PREFECT_HOME"] = str(project / ".prefect")
     return env
+
+
+def deliver_bad_report_row(project: Path) -> None:
+    """Make the delivery in `project` fail validation's threshold: one impossible report row, no tolerance."""
+    report = sorted((project / "data" / "landing" / "streams").glob("*.csv"))[0]
+    first_row = report.read_text().splitlines()[1].split(",")
+    date, isrc, playlist_id, territory = first_row[:4]
+    with report.open("a") as stream:
+        stream.write(f"{date},{isrc},{playlist_id},{territory},3,2,9,0\n")  # 9 skips of 3 streams
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["validate"]["max_quarantine_share"] = 0.0
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))

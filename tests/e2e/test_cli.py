@@ -73,3 +73,13 @@ def test_missing_source_is_a_one_line_error(ran):
 def test_bad_params_are_a_one_line_error(ran, tmp_path):
     (tmp_path / "params.yaml").write_text("train:\n  learning_rate: fast\n")
     assert_one_line_error(tastemaker(tmp_path, "recs", "--artist", "x"), "train.learning_rate")
+
+
+def test_validate_prints_a_conserving_json_report(ran):
+    project, _ = ran
+    completed = tastemaker(project, "validate", "--json")
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    for table in ("catalog", "playlists", "streams"):
+        counts = report["tables"][table]
+        assert counts["rows_in"] == counts["accepted"] + counts["quarantined"] > 0

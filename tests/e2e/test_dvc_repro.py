@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.conftest import REPO, make_project, subprocess_env
+from tests.conftest import REPO, deliver_bad_report_row, make_project, subprocess_env
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +50,15 @@ def test_repro_runs_every_stage_then_nothing(dvc_project):
     metrics = dvc(dvc_project, "metrics", "show", "--json")
     shown = json.loads(metrics.stdout)
     assert "ndcg_at_10" in json.dumps(shown)
+
+
+def test_repro_stops_at_validation_with_a_one_line_reason_and_the_report(dvc_project):
+    deliver_bad_report_row(dvc_project)
+    stopped = dvc(dvc_project, "repro")
+    assert stopped.returncode != 0
+    reasons = [line for line in (stopped.stdout + stopped.stderr).splitlines() if line.startswith("error: ")]
+    assert len(reasons) == 1 and "validation stopped the delivery" in reasons[0]
+    assert "Traceback" not in stopped.stdout + stopped.stderr
+    report = json.loads((dvc_project / "data/validated/report.json").read_text())
+    assert report["tables"]["streams"]["quarantined"] == 1
+    assert "Running stage 'features'" not in stopped.stdout

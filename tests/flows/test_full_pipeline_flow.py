@@ -1,6 +1,7 @@
 """The daily Prefect flow end to end on a tiny world, against a real (temporary) Prefect API."""
 
 import asyncio
+import json
 
 import pandas as pd
 import pytest
@@ -11,6 +12,8 @@ from prefect.testing.utilities import prefect_test_harness
 from flows.pipeline import full_pipeline
 from tastemaker.config import load_params
 from tastemaker.errors import UserError
+from tastemaker.validation import QuarantineThresholdExceeded
+from tests.conftest import deliver_bad_report_row
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +55,14 @@ def test_missing_source_fails_fast_without_retries(prefect_api, project):
     with pytest.raises(UserError, match="source folder not found"):
         state.result()
     assert asyncio.run(ingest_attempts(state.state_details.flow_run_id)) == 1
+
+
+def test_quarantine_threshold_stops_the_flow_with_the_report_written(prefect_api, project):
+    deliver_bad_report_row(project)
+    state = full_pipeline(return_state=True)
+    assert state.is_failed()
+    with pytest.raises(QuarantineThresholdExceeded, match="streams: 1 of"):
+        state.result()
+    report = json.loads((project / "data/validated/report.json").read_text())
+    assert report["tables"]["streams"]["quarantined"] == 1
+    assert not (project / "data/features").exists()  # nothing ran past validation
