@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pandas as pd
 
 from pipelines.common import lineage, stage_main, write_json
@@ -33,7 +35,7 @@ def read_appeal(params: Params) -> pd.DataFrame | None:
     return pd.read_parquet(truth / APPEAL_FILE)
 
 
-def run(params: Params) -> dict:
+def run(params: Params, sweep_trials: int = 0) -> dict:
     tables = read_inputs(params)
     data = split_by_time(**tables, holdout_days=params.train.holdout_days,
                          negatives_per_query=params.train.negatives_per_query,
@@ -41,7 +43,8 @@ def run(params: Params) -> dict:
                          seed=params.train.seed)
     tags = {**lineage(params).as_tags(), "feature_set_version": feature_set_version(params.features)}
     report = train_and_register(data, params.train, tags, resolve_endpoints(params.paths.state),
-                                playlists_total=len(tables["playlists"]), appeal=read_appeal(params))
+                                playlists_total=len(tables["playlists"]), appeal=read_appeal(params),
+                                sweep_trials=sweep_trials)
     out = params.paths.training
     write_json(report.metrics, out / "metrics.json")
     write_json(report.as_dict(), out / "model.json")
@@ -49,8 +52,12 @@ def run(params: Params) -> dict:
     return report.as_dict()
 
 
-def main() -> None:
-    stage_main(run)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sweep", type=int, default=0, metavar="N",
+                        help="search N hyperparameter settings (nested MLflow runs) instead of params.yaml's")
+    trials = parser.parse_args(argv).sweep
+    stage_main(lambda params: run(params, sweep_trials=trials))
 
 
 if __name__ == "__main__":

@@ -62,6 +62,14 @@ def flow_environment(params: Params) -> dict[str, str]:
 
 
 @app.command()
+def train(sweep: Annotated[int, typer.Option(help="Search N hyperparameter settings as nested MLflow runs.")] = 0):
+    """Train, evaluate and register the ranker alone (on the validated data and features already there)."""
+    load_params()
+    command = [sys.executable, "-m", "pipelines.train"] + (["--sweep", str(sweep)] if sweep else [])
+    raise typer.Exit(subprocess.run(command).returncode)
+
+
+@app.command()
 def serve():
     """Serve the scheduled deployments (daily scoring, weekly retraining, intake) to a Prefect server."""
     params = load_params()

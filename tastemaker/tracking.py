@@ -62,7 +62,7 @@ def decide_promotion(
     if champion is None:
         return PromotionDecision(True, "no champion yet", score, None)
     champion_score = champion[target_metric]
-    if score < champion_score + margin:
+    if score <= champion_score + margin:  # a tie is not a win: the serving model stays
         return PromotionDecision(
             False, f"{target_metric} {score:.4f} does not beat champion {champion_score:.4f} by {margin}",
             score, champion_score,

@@ -31,13 +31,13 @@ def artist_popularity(streams: pd.DataFrame, catalog: pd.DataFrame) -> pd.Series
 
 def track_inputs(catalog: pd.DataFrame, features: pd.DataFrame, popularity: pd.Series) -> pd.DataFrame:
     columns = audio_feature_columns(features)
-    # Floats throughout: an integer column could not carry a missing value through the model's schema.
-    tracks = catalog[["isrc", "artist_id", "genre"]].merge(features.astype({c: float for c in columns}), on="isrc")
-    renamed = tracks.rename(columns={column: f"t_{column}" for column in columns})
-    return renamed.drop(columns=["artist_id", "genre"]).assign(
-        t_genre=renamed["genre"].fillna("").astype(str),
-        t_artist_popularity=renamed["artist_id"].map(popularity).fillna(0.0).astype(float),
-    )
+    # One float block: an integer column could not carry a missing value through the model's schema.
+    audio = pd.DataFrame(features[columns].to_numpy(dtype=float), columns=[f"t_{c}" for c in columns])
+    audio.insert(0, "isrc", features["isrc"].to_numpy())
+    tracks = catalog[["isrc", "artist_id", "genre"]].merge(audio, on="isrc")
+    tracks["t_genre"] = tracks["genre"].fillna("").astype(str)
+    tracks["t_artist_popularity"] = tracks["artist_id"].map(popularity).fillna(0.0).astype(float)
+    return tracks.drop(columns=["artist_id", "genre"])
 
 
 def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from tastemaker.ranking.baselines import baseline_scores
 from tastemaker.ranking.dataset import RankingData, model_input
 from tastemaker.ranking.evaluation import ndcg_curve, oracle_scores, per_artist, ranking_metrics
 from tastemaker.ranking.model import RankerModel, fit_ranker
+from tastemaker.ranking.sweep import sweep
 
 TARGET_METRIC = "ndcg_at_10"
 GUARDED_METRICS = ["ndcg_at_5"]
@@ -64,14 +65,21 @@ def evaluate(ranker: RankerModel, data: RankingData, playlists_total: int, seed:
 
 
 def train_and_register(data: RankingData, params: TrainParams, tags: dict[str, str], endpoints: Endpoints,
-                       playlists_total: int, appeal: pd.DataFrame | None = None) -> TrainingReport:
-    """Fit on the training side of the split, log everything to MLflow, register, then apply the guard."""
+                       playlists_total: int, appeal: pd.DataFrame | None = None,
+                       sweep_trials: int = 0) -> TrainingReport:
+    """Fit on the training side of the split, log everything to MLflow, register, then apply the guard.
+
+    With `sweep_trials`, the hyperparameters come from a search (nested runs) instead of params.yaml.
+    """
     if data.training.empty or data.holdout.empty:
         raise ValueError("not enough placements to train and evaluate: need reports before and after the cut-off")
     tracking.use_experiment(endpoints, params.experiment)
     client = MlflowClient()
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
     with mlflow.start_run(tags={**tags, "run_type": "training"}) as run:
+        if sweep_trials:
+            hyperparameters = sweep(data.training, sweep_trials, params.seed)
+            mlflow.set_tag("sweep_trials", str(sweep_trials))
         mlflow.log_params({**hyperparameters, "holdout_days": params.holdout_days, "seed": params.seed,
                            "cutoff": data.cutoff.date().isoformat(),
                            "training_pairs": len(data.training), "holdout_pairs": len(data.holdout)})
@@ -114,7 +122,8 @@ def _champion_metrics(client: MlflowClient, model_name: str, data: RankingData,
 
 def _log_datasets(data: RankingData) -> None:
     for context, frame in (("training", data.training), ("holdout", data.holdout)):
-        dataset = mlflow.data.from_pandas(frame, name=f"placements-{context}", targets="grade")
+        graded = frame.astype({"grade": float})  # a float target keeps MLflow's schema honest about gaps
+        dataset = mlflow.data.from_pandas(graded, name=f"placements-{context}", targets="grade")
         mlflow.log_input(dataset, context=context)
 
 

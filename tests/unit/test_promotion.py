@@ -31,3 +31,8 @@ def test_clear_improvement_is_promoted_with_its_numbers():
     decision = decide({"ndcg_at_10": 0.70, "ndcg_at_5": 0.61}, {"ndcg_at_10": 0.65, "ndcg_at_5": 0.60})
     assert decision.promoted
     assert (decision.challenger_score, decision.champion_score) == (0.70, 0.65)
+
+
+def test_a_tie_keeps_the_serving_champion():
+    metrics = {"ndcg_at_10": 0.65, "ndcg_at_5": 0.6}
+    assert not decide(dict(metrics), dict(metrics), margin=0.0).promoted

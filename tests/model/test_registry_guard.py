@@ -1,0 +1,49 @@
+"""The registry guard with a real MLflow store: a model that does not beat the champion never serves."""
+
+import mlflow
+import pytest
+from mlflow import MlflowClient
+
+from pipelines import features, ingest, score, train, validate
+from tastemaker.config import load_params
+from tastemaker.endpoints import resolve_endpoints
+
+pytestmark = pytest.mark.slow
+
+
+def test_challenger_that_does_not_beat_the_champion_is_not_promoted(project):
+    params = load_params()
+    for stage in (ingest, validate, features):
+        stage.run(params)
+    first = train.run(params)
+    assert first["promoted"] and first["champion_version"] == first["model_version"]
+
+    second = train.run(params)  # same data, same params: at best a tie, which is not a win
+
+    client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+    name = params.train.model_name
+    assert not second["promoted"]
+    assert client.get_model_version_by_alias(name, "champion").version == int(first["model_version"])
+    assert client.get_model_version_by_alias(name, "challenger").version == int(second["model_version"])
+    tags = client.get_model_version(name, second["model_version"]).tags
+    assert tags["promotion.decision"] == "kept as challenger"
+    assert float(tags["promotion.champion_score"]) >= float(tags["promotion.challenger_score"])
+
+    mlflow.set_tracking_uri(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+    assert score.run(params)["model_version"] == first["model_version"]  # scoring follows the alias
+
+
+def test_sweep_logs_one_nested_run_per_trial_and_trains_with_the_best(project):
+    params = load_params()
+    for stage in (ingest, validate, features):
+        stage.run(params)
+    report = train.run(params, sweep_trials=3)
+
+    client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+    parent = client.get_run(report["run_id"])
+    trials = client.search_runs([parent.info.experiment_id],
+                                filter_string=f"tags.mlflow.parentRunId = '{report['run_id']}'")
+    assert len(trials) == 3
+    assert all("validation_ndcg_at_10" in trial.data.metrics for trial in trials)
+    best = max(trials, key=lambda trial: trial.data.metrics["validation_ndcg_at_10"])
+    assert parent.data.params["num_leaves"] == best.data.params["num_leaves"]
