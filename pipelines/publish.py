@@ -15,6 +15,7 @@ from pipelines.train import read_inputs
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
+from tastemaker.publication.files import prune_publication_files, write_publication_files
 from tastemaker.ranking.dataset import as_of_date
 from tastemaker.ranking.outcomes import placements
 from tastemaker.ranking.pitches import mark_control, select_pitches
@@ -53,7 +54,10 @@ def run(params: Params) -> dict:
     store.publish(store.connect(db_url), header, recommendations, params.publish.keep_days)
     out = params.paths.publication
     write_parquet(recommendations[store.RECOMMENDATION_COLUMNS], out / "recommendations.parquet")
-    receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"]}
+    files = write_publication_files(recommendations, header, out / "files")
+    prune_publication_files(out / "files", params.publish.keep_days, run_date)
+    receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"],
+               "files": str(files)}
     write_json(receipt, out / "publication.json")
     return receipt
 

@@ -25,7 +25,13 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from tastemaker.publication.html import CONTROL_ACTION, PITCH_ACTION, IndexEntry, render_artist_page, render_index
+from tastemaker.publication.html import (
+    CONTROL_ACTION,
+    PITCH_ACTION,
+    IndexEntry,
+    render_artist_page,
+    render_index,
+)
 
 PITCH_FIELDS = ["rank", "isrc", "track_title", "playlist_id", "playlist_name", "score", "is_control"]
 BUILDING_MARK = ".building-"
@@ -115,12 +121,13 @@ def _write_day(recommendations: pd.DataFrame, lineage: dict, folder: Path) -> No
     for artist_id, pitches in recommendations.groupby("artist_id", sort=True):
         document = artist_document(str(artist_id), pitches, lineage)
         stem = artist_file_stem(document["artist_id"])
-        (folder / "artists" / f"{stem}.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        artist_json = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        (folder / "artists" / f"{stem}.json").write_text(artist_json)
         (folder / "html" / f"{stem}.html").write_text(render_artist_page(document))
         entries.append(_index_entry(document, href=f"html/{quote(stem)}.html"))
     entries.sort(key=lambda entry: entry.artist_name.casefold())
     (folder / "index.html").write_text(render_index(lineage, entries))
-    os.chmod(folder, 0o755)  # mkdtemp makes it private; a published folder is for everyone who reads the share
+    os.chmod(folder, 0o755)  # mkdtemp makes it private; a published day is for everyone on the share
 
 
 def _index_entry(document: dict, href: str) -> IndexEntry:
@@ -135,7 +142,7 @@ def _jsonable(header: dict) -> dict:
     """The lineage header as JSON values: dates and times as ISO strings, numpy scalars as Python ones."""
     converted = {}
     for key, value in header.items():
-        if isinstance(value, (dt.date, dt.datetime, pd.Timestamp)):
+        if isinstance(value, dt.date):  # datetimes and pandas Timestamps included
             converted[key] = value.isoformat()
         elif hasattr(value, "item"):
             converted[key] = value.item()

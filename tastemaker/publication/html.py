@@ -54,7 +54,8 @@ version {{ lineage.model_version }} &middot; data version {{ lineage.data_versio
      aria-label="Model score of each pitch by rank">
 {% for bar in chart.bars %}
   <g class="{{ 'control' if bar.is_control else 'pitch' }}">
-    <title>#{{ bar.rank }} {{ bar.playlist_name }}: {{ '%.3f' % bar.score }}{{ ' (control)' if bar.is_control }}</title>
+    <title>#{{ bar.rank }} {{ bar.playlist_name }}: {{ '%.3f' % bar.score }}
+      {{- ' (control)' if bar.is_control }}</title>
     <text x="0" y="{{ bar.y + 15 }}">#{{ bar.rank }}</text>
     <rect x="{{ bar.x }}" y="{{ bar.y + 3 }}" width="{{ bar.width }}" height="{{ chart.row_height - 6 }}"
           fill="{{ '#bbbbbb' if bar.is_control else '#3b6fb6' }}"/>

@@ -54,7 +54,11 @@ RECOMMENDATION_COLUMNS = [column.name for column in RECOMMENDATIONS.columns]
 
 
 def connect(db_url: str) -> sa.Engine:
-    engine = sa.create_engine(db_url)
+    try:
+        engine = sa.create_engine(db_url)
+    except ImportError as error:
+        raise UserError(f"no database driver for {db_url.split(':')[0]} ({error.name}): "
+                        "install it, e.g. pip install 'tastemaker[postgres]'") from None
     try:
         METADATA.create_all(engine)
     except sa.exc.OperationalError as error:

@@ -49,7 +49,7 @@ def as_server_user(command: list[str]) -> list[str]:
 
 
 def run_checked(command: list[str]) -> None:
-    done = subprocess.run(as_server_user(command), capture_output=True, text=True)
+    done = subprocess.run(as_server_user(command), check=False, capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
 
@@ -123,7 +123,7 @@ def build_publication(run_date: dt.date, run_id: str, artist_ids: list[str],
     ]
     recommendations = pd.DataFrame(rows, columns=store.RECOMMENDATION_COLUMNS)
     header = {
-        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime.now(dt.timezone.utc),
+        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime.now(dt.UTC),
         "model_name": "tastemaker-ranker", "model_version": run_id[-1], "data_version": f"data-{run_id}",
         "git_commit": "0" * 40, "params_hash": "0" * 32,
         "artists": len(artist_ids), "pitches": len(recommendations),

@@ -99,7 +99,8 @@ def kill_while_publishing(stop_in: str, db_url: str, out_dir: Path, recommendati
     """Run the child until it reports it reached `stop_in`, then SIGKILL it."""
     job, ready = work / "job.pickle", work / "ready"
     job.write_bytes(pickle.dumps((recommendations, header)))
-    child = subprocess.Popen([sys.executable, "-c", CHILD, stop_in, db_url, str(out_dir), str(job), str(ready)],
+    arguments = [stop_in, db_url, str(out_dir), str(job), str(ready)]
+    child = subprocess.Popen([sys.executable, "-c", CHILD, *arguments],
                              cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + READY_TIMEOUT_S
     while not ready.exists():
@@ -148,7 +149,8 @@ def test_killed_inside_the_transaction_the_previous_rows_remain(publication_targ
         engine.dispose()
 
 
-def test_killed_while_writing_files_the_previous_day_folder_remains(publication_target, make_publication, tmp_path):
+def test_killed_while_writing_files_the_previous_day_folder_remains(publication_target, make_publication,
+                                                                  tmp_path):
     db_url, out_dir = publication_target
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
@@ -170,8 +172,8 @@ def test_publishing_a_day_twice_keeps_only_the_second(publication_target, make_p
     earlier, earlier_header = make_publication(DAY - dt.timedelta(days=1), "run-0", FIRST_ARTISTS)
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
-    for recommendations, header in ((earlier, earlier_header), (first, first_header), (second, second_header)):
-        publish_everywhere(db_url, out_dir, recommendations, header)
+    for publication in ((earlier, earlier_header), (first, first_header), (second, second_header)):
+        publish_everywhere(db_url, out_dir, *publication)
 
     engine = store.connect(db_url)
     try:

@@ -23,7 +23,8 @@ DAY = dt.date(2024, 5, 1)
 HOSTILE_NAME = '<script>alert("x")</script> & Sons'
 
 
-def recommendations_for(artists: dict[str, str], run_id: str = "run-1", run_date: dt.date = DAY) -> pd.DataFrame:
+def recommendations_for(artists: dict[str, str], run_id: str = "run-1",
+                        run_date: dt.date = DAY) -> pd.DataFrame:
     """Three pitches per artist; the second is a control, scores fall with rank and go negative."""
     return pd.DataFrame([
         {
@@ -40,9 +41,10 @@ def recommendations_for(artists: dict[str, str], run_id: str = "run-1", run_date
 
 def header_for(recommendations: pd.DataFrame, run_id: str = "run-1", run_date: dt.date = DAY) -> dict:
     return {
-        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime(2024, 5, 1, 6, 0, tzinfo=dt.timezone.utc),
+        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime(2024, 5, 1, 6, 0, tzinfo=dt.UTC),
         "model_name": "ranker", "model_version": "4", "data_version": "md5-abc", "git_commit": "f" * 40,
-        "params_hash": "e" * 32, "artists": recommendations["artist_id"].nunique(), "pitches": len(recommendations),
+        "params_hash": "e" * 32, "artists": recommendations["artist_id"].nunique(),
+        "pitches": len(recommendations),
     }
 
 
@@ -86,7 +88,7 @@ def test_json_round_trips_every_pitch_with_reasons_control_flag_and_lineage(tmp_
         document = json.loads((day / "artists" / f"{artist_id}.json").read_text())
         assert document["artist_name"] == artists[artist_id]
         assert document["lineage"]["run_date"] == "2024-05-01"
-        assert document["lineage"]["model_version"] == "4" and document["lineage"]["data_version"] == "md5-abc"
+        assert (document["lineage"]["model_version"], document["lineage"]["data_version"]) == ("4", "md5-abc")
         read_back = pd.DataFrame(document["pitches"])
         assert read_back["rank"].tolist() == pitches["rank"].tolist()
         assert read_back["isrc"].tolist() == pitches["isrc"].tolist()
@@ -109,7 +111,8 @@ def test_chart_has_one_bar_per_pitch_growing_from_zero(tmp_path):
     day = publish(tmp_path, {"ar1": "Ada"})
     page = (day / "html" / "ar1.html").read_text()
     zero_x = float(re.search(r'<line x1="([\d.]+)"', page).group(1))
-    bars = [(float(x), float(width)) for x, width in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', page)]
+    bar_attributes = re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', page)
+    bars = [(float(x), float(width)) for x, width in bar_attributes]
     assert len(bars) == 3
     # Scores 0.25, -0.75, -1.75: the first bar starts at zero and goes right, the others end at zero.
     assert bars[0][0] == pytest.approx(zero_x)
@@ -125,16 +128,19 @@ def test_index_lists_every_artist_with_counts_top_pitch_and_working_links(tmp_pa
     assert all(name in shown for name in artists.values())
     assert "Ada song 1 → Playlist <1>" in shown
     targets = {(day / unquote(href)).resolve() for href in index.links}
-    assert targets == {(day / "html" / f"{artist_file_stem(artist_id)}.html").resolve() for artist_id in artists}
+    assert targets == {(day / "html" / f"{artist_file_stem(artist)}.html").resolve() for artist in artists}
     assert all(target.is_file() for target in targets)
-    rows = re.findall(r"<tr>\s*<td><a[^>]*>[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", (day / "index.html").read_text())
-    assert rows == [("2", "1")] * len(artists)
+    counts = re.findall(r"<tr>\s*<td><a[^>]*>[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
+                        (day / "index.html").read_text())
+    assert counts == [("2", "1")] * len(artists)
 
 
-def test_artist_ids_with_path_characters_stay_inside_the_day_folder(tmp_path):
-    day = publish(tmp_path, {"../../escape": "Eve", "a b/c": "Cy"})
-    written = {path.relative_to(day).as_posix() for path in day.rglob("*.json")}
-    assert written == {f"artists/{artist_file_stem('../../escape')}.json", f"artists/{artist_file_stem('a b/c')}.json"}
+def test_artist_ids_with_path_characters_stay_inside_the_day_folder_and_never_collide(tmp_path):
+    artist_ids = ["../../escape", "a b/c", "a b_c", "a b%2Fc"]
+    day = publish(tmp_path, {artist_id: f"Artist {number}" for number, artist_id in enumerate(artist_ids)})
+    documents = [json.loads(path.read_text()) for path in (day / "artists").iterdir()]
+    assert sorted(document["artist_id"] for document in documents) == sorted(artist_ids)
+    assert len(list((day / "html").iterdir())) == len(artist_ids)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["2024-05-01"]
 
 
@@ -143,7 +149,8 @@ def test_republishing_a_day_replaces_its_folder_entirely(tmp_path):
     day = publish(tmp_path, {"ar2": "Bo", "ar3": "Cy"}, run_id="run-2")
     assert sorted(path.name for path in (day / "artists").iterdir()) == ["ar2.json", "ar3.json"]
     assert sorted(path.name for path in (day / "html").iterdir()) == ["ar2.html", "ar3.html"]
-    assert {json.loads(path.read_text())["lineage"]["run_id"] for path in (day / "artists").iterdir()} == {"run-2"}
+    run_ids = {json.loads(path.read_text())["lineage"]["run_id"] for path in (day / "artists").iterdir()}
+    assert run_ids == {"run-2"}
     assert sorted(path.name for path in tmp_path.iterdir()) == ["2024-05-01"]
 
 
