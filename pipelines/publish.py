@@ -16,6 +16,7 @@ from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
 from tastemaker.publication.files import prune_publication_files, write_publication_files
+from tastemaker.publication.similar_artists import similar_artists
 from tastemaker.ranking.dataset import as_of_date
 from tastemaker.ranking.outcomes import placements
 from tastemaker.ranking.pitches import mark_control, select_pitches
@@ -29,8 +30,9 @@ def run(params: Params) -> dict:
     run_date = as_of_date(tables["streams"]).date()
     provenance = lineage(params)
     pitches = select_pitches(pd.read_parquet(params.paths.scores / "scores.parquet"), params.publish)
+    placed = placements(tables["streams"], playlists)
     pitches["reasons"] = explain(
-        pitches, catalog, playlists, placements(tables["streams"], playlists), tables["features"],
+        pitches, catalog, playlists, placed, tables["features"],
         pd.read_parquet(params.paths.features / "auto_tags.parquet"),
     )
     pitches["is_control"] = mark_control(pitches, params.publish.control_share, params.publish.control_seed,
@@ -43,6 +45,11 @@ def run(params: Params) -> dict:
         run_date=run_date, run_id=run_id, model_name=scoring["model_name"],
         model_version=str(scoring["model_version"]), data_version=provenance.data_version,
     ).sort_values(["artist_id", "rank"], ignore_index=True)
+    similar = similar_artists(tables["features"], catalog, placed, params.publish.similar_artists_k,
+                              params.publish.co_listening_weight)
+    names = catalog.drop_duplicates("artist_id").set_index("artist_id")["artist_name"]
+    similar = similar.assign(run_date=run_date, run_id=run_id,
+                             similar_artist_name=similar["similar_artist_id"].map(names).fillna(""))
     header = {
         "run_date": run_date, "run_id": run_id, "published_at": dt.datetime.now(dt.timezone.utc),
         "model_name": scoring["model_name"], "model_version": str(scoring["model_version"]),
@@ -51,9 +58,10 @@ def run(params: Params) -> dict:
         "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations),
     }
     db_url = resolve_endpoints(params.paths.state).publication_db_url
-    store.publish(store.connect(db_url), header, recommendations, params.publish.keep_days)
+    store.publish(store.connect(db_url), header, recommendations, params.publish.keep_days, similar)
     out = params.paths.publication
     write_parquet(recommendations[store.RECOMMENDATION_COLUMNS], out / "recommendations.parquet")
+    write_parquet(similar[store.SIMILAR_ARTIST_COLUMNS], out / "similar_artists.parquet")
     files = write_publication_files(recommendations, header, out / "files")
     prune_publication_files(out / "files", params.publish.keep_days, run_date)
     receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"],

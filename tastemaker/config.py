@@ -59,6 +59,8 @@ class TrainParams(Section):
     n_estimators: int = Field(200, ge=1)
     num_leaves: int = Field(7, ge=2)
     min_child_samples: int = Field(20, ge=1)
+    max_bin: int = Field(63, ge=4)
+    threads: int = Field(1, ge=1)
     seed: int = 7
     promotion_margin: float = Field(0.0, ge=0)
     guard_tolerance: float = Field(0.02, ge=0)
@@ -77,6 +79,8 @@ class PublishParams(Section):
     keep_days: int = Field(30, ge=1)
     control_share: float = Field(0.2, ge=0, lt=1)
     control_seed: int = 7
+    similar_artists_k: int = Field(10, ge=1)
+    co_listening_weight: float = Field(0.3, ge=0, le=1)
 
 
 class ScheduleParams(Section):

@@ -50,7 +50,22 @@ RECOMMENDATIONS = sa.Table(
     sa.UniqueConstraint("run_date", "artist_id", "rank"),
 )
 
+SIMILAR_ARTISTS = sa.Table(
+    "similar_artists", METADATA,
+    sa.Column("run_date", sa.Date, nullable=False, index=True),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("artist_id", sa.String(64), nullable=False, index=True),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("similar_artist_id", sa.String(64), nullable=False),
+    sa.Column("similar_artist_name", sa.String(400), nullable=False),
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.Column("audio_similarity", sa.Float, nullable=False),
+    sa.Column("co_listening", sa.Float, nullable=False),
+    sa.UniqueConstraint("run_date", "artist_id", "rank"),
+)
+
 RECOMMENDATION_COLUMNS = [column.name for column in RECOMMENDATIONS.columns]
+SIMILAR_ARTIST_COLUMNS = [column.name for column in SIMILAR_ARTISTS.columns]
 
 
 def connect(db_url: str) -> sa.Engine:
@@ -66,18 +81,22 @@ def connect(db_url: str) -> sa.Engine:
     return engine
 
 
-def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep_days: int) -> None:
+def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep_days: int,
+            similar_artists: pd.DataFrame | None = None) -> None:
     """Replace the publication of `header['run_date']` atomically and drop those older than `keep_days`."""
     run_date = header["run_date"]
     oldest_kept = run_date - dt.timedelta(days=keep_days)
-    rows = recommendations[RECOMMENDATION_COLUMNS].to_dict("records")
+    inserts = [(RECOMMENDATIONS, recommendations[RECOMMENDATION_COLUMNS].to_dict("records"))]
+    if similar_artists is not None:
+        inserts.append((SIMILAR_ARTISTS, similar_artists[SIMILAR_ARTIST_COLUMNS].to_dict("records")))
     with engine.begin() as connection:
-        for table in (RECOMMENDATIONS, PUBLICATIONS):
+        for table in (RECOMMENDATIONS, SIMILAR_ARTISTS, PUBLICATIONS):
             connection.execute(table.delete().where(table.c.run_date == run_date))
             connection.execute(table.delete().where(table.c.run_date < oldest_kept))
         connection.execute(PUBLICATIONS.insert(), [header])
-        if rows:
-            connection.execute(RECOMMENDATIONS.insert(), rows)
+        for table, rows in inserts:
+            if rows:
+                connection.execute(table.insert(), rows)
 
 
 def run_dates(engine: sa.Engine) -> list[dt.date]:

@@ -29,12 +29,13 @@ class RankerModel(mlflow.pyfunc.PythonModel):
         ).sort_values("gain", ascending=False, ignore_index=True)
 
 
-def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int) -> RankerModel:
+def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads: int = 1) -> RankerModel:
     """Fit LambdaRank with one query per track; `training` must be grouped by isrc."""
     scaler = FeatureScaler.fit(training.drop_duplicates("isrc"))
     features = model_features(training, scaler)
     group_sizes = training.groupby("isrc", sort=False).size().to_numpy()
-    dataset = lightgbm.Dataset(features, label=training["grade"].to_numpy(), group=group_sizes)
+    dataset = lightgbm.Dataset(features, label=training["grade"].to_numpy(), group=group_sizes,
+                               params={"max_bin": hyperparameters.get("max_bin", 255)})
     booster = lightgbm.train(
         {
             "objective": "lambdarank",
@@ -45,7 +46,7 @@ def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int) -> Rank
             "min_child_samples": hyperparameters["min_child_samples"],
             "seed": seed,
             "deterministic": True,
-            "num_threads": 2,
+            "num_threads": threads,
             "verbosity": -1,
         },
         dataset,

@@ -36,14 +36,15 @@ def split_queries(training: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.D
     return training[~is_held], training[is_held]
 
 
-def sweep(training: pd.DataFrame, trials: int, seed: int) -> dict:
-    """Best hyperparameters after `trials` trials; call inside an active MLflow run."""
+def sweep(training: pd.DataFrame, trials: int, seed: int, base: dict, threads: int) -> dict:
+    """Best hyperparameters after `trials` trials (those not searched stay as in `base`);
+    call inside an active MLflow run."""
     fitting, validation = split_queries(training, seed)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
     def objective(trial: optuna.Trial) -> float:
-        hyperparameters = search_space(trial)
-        ranker = fit_ranker(fitting, hyperparameters, seed)
+        hyperparameters = {**base, **search_space(trial)}
+        ranker = fit_ranker(fitting, hyperparameters, seed, threads)
         score = mean_ndcg_at_k(validation.assign(score=ranker.predict(None, model_input(validation))), "score", 10)
         with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True, tags={"run_type": "sweep_trial"}):
             mlflow.log_params(hyperparameters)
@@ -52,4 +53,4 @@ def sweep(training: pd.DataFrame, trials: int, seed: int) -> dict:
 
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))
     study.optimize(objective, n_trials=trials)
-    return study.best_params
+    return {**base, **study.best_params}

@@ -22,7 +22,7 @@ from tastemaker.ranking.sweep import sweep
 
 TARGET_METRIC = "ndcg_at_10"
 GUARDED_METRICS = ["ndcg_at_5"]
-HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples")
+HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin")
 MODEL_REQUIREMENTS = ["lightgbm", "pandas", "numpy", "scikit-learn"]
 
 
@@ -78,13 +78,13 @@ def train_and_register(data: RankingData, params: TrainParams, tags: dict[str, s
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
     with mlflow.start_run(tags={**tags, "run_type": "training"}) as run:
         if sweep_trials:
-            hyperparameters = sweep(data.training, sweep_trials, params.seed)
+            hyperparameters = sweep(data.training, sweep_trials, params.seed, hyperparameters, params.threads)
             mlflow.set_tag("sweep_trials", str(sweep_trials))
         mlflow.log_params({**hyperparameters, "holdout_days": params.holdout_days, "seed": params.seed,
                            "cutoff": data.cutoff.date().isoformat(),
                            "training_pairs": len(data.training), "holdout_pairs": len(data.holdout)})
         _log_datasets(data)
-        ranker = fit_ranker(data.training, hyperparameters, params.seed)
+        ranker = fit_ranker(data.training, hyperparameters, params.seed, params.threads)
         evaluation = evaluate(ranker, data, playlists_total, params.seed, appeal)
         mlflow.log_metrics(evaluation.metrics)
         _log_artifacts(ranker, evaluation)

@@ -81,3 +81,18 @@ def test_publishing_the_same_date_twice_leaves_no_duplicates(finished):
             rows = pd.read_sql_table("recommendations", connection)
     assert len(rows) == summaries["publish"]["pitches"]
     assert not rows.duplicated(["run_date", "artist_id", "rank"]).any()
+
+
+def test_similar_artists_are_published_beside_the_pitches(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        similar = pd.read_parquet(params.paths.publication / "similar_artists.parquet")
+        catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
+    assert set(similar["artist_id"]) == set(catalog["artist_id"])
+    assert not (similar["artist_id"] == similar["similar_artist_id"]).any()
+    for _, ranked in similar.groupby("artist_id"):
+        assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
+        assert ranked["similarity"].is_monotonic_decreasing
+    weight = params.publish.co_listening_weight
+    blended = (1 - weight) * similar["audio_similarity"] + weight * similar["co_listening"]
+    assert (similar["similarity"] - blended).abs().max() < 1e-9
