@@ -7,6 +7,7 @@ data/reports/effect/ and an MLflow run tagged `run_type=effect`.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 from pathlib import Path
 
@@ -25,12 +26,9 @@ from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
 from tastemaker.publication import store
 
-EFFECT_DIR = Path("data/effect")
-
 
 def run(params: Params, since: dt.date | None = None, settings: EffectParams | None = None) -> dict:
-    # Until params.yaml has an `effect:` section, the defaults apply.
-    settings = settings or getattr(params, "effect", None) or EffectParams()
+    settings = settings or params.effect
     recommendations = read_publications(resolve_endpoints(params.paths.state).publication_db_url, since)
     streams_path = params.paths.validated / "streams.parquet"
     if not streams_path.is_file():
@@ -48,11 +46,11 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
     report_path = params.paths.reports / "effect" / "index.html"
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(render_report(summary, estimates.per_artist, estimates.acceptance_by_rank))
-    write_parquet(estimates.per_artist, EFFECT_DIR / "per_artist.parquet")
-    write_parquet(estimates.acceptance_by_rank, EFFECT_DIR / "acceptance_by_rank.parquet")
+    write_parquet(estimates.per_artist, params.paths.effect / "per_artist.parquet")
+    write_parquet(estimates.acceptance_by_rank, params.paths.effect / "acceptance_by_rank.parquet")
     summary["mlflow_run_id"] = log_to_mlflow(params, settings, summary, estimates.acceptance_by_rank, report_path)
     summary["report"] = str(report_path)
-    write_json(summary, EFFECT_DIR / "effect.json")
+    write_json(summary, params.paths.effect / "effect.json")
     return summary
 
 
@@ -95,8 +93,11 @@ def effect_metrics(summary: dict, by_rank: pd.DataFrame) -> dict[str, float]:
     return metrics
 
 
-def main() -> None:
-    stage_main(run)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--since", type=dt.date.fromisoformat, help="only publications from this date on")
+    since = parser.parse_args(argv).since
+    stage_main(lambda params: run(params, since))
 
 
 if __name__ == "__main__":

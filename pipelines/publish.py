@@ -7,12 +7,14 @@ receipt are written through temporary names, so no reader ever sees half of eith
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pandas as pd
 
 from pipelines.common import lineage, read_json, stage_main, write_json, write_parquet
 from pipelines.train import read_inputs
 from tastemaker.config import Params
+from tastemaker.effect.exploration import explore
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
 from tastemaker.publication.files import prune_publication_files, write_publication_files
@@ -22,6 +24,8 @@ from tastemaker.ranking.outcomes import placements
 from tastemaker.ranking.pitches import mark_control, select_pitches
 from tastemaker.ranking.reasons import explain
 
+EXPLORATION_REASON = "exploration: drawn at random among the eligible candidates, to measure what the model adds"
+
 
 def run(params: Params) -> dict:
     tables = read_inputs(params)
@@ -29,12 +33,17 @@ def run(params: Params) -> dict:
     scoring = read_json(params.paths.scores / "scoring.json")
     run_date = as_of_date(tables["streams"]).date()
     provenance = lineage(params)
-    pitches = select_pitches(pd.read_parquet(params.paths.scores / "scores.parquet"), params.publish)
+    scored = pd.read_parquet(params.paths.scores / "scores.parquet")
+    rules = params.publish
+    pitches = explore(select_pitches(scored, rules), scored, rules.explore_share, rules.explore_seed,
+                      run_date.isoformat(), rules.max_pitches_per_playlist, rules.max_pitches_per_track)
     placed = placements(tables["streams"], playlists)
     pitches["reasons"] = explain(
         pitches, catalog, playlists, placed, tables["features"],
         pd.read_parquet(params.paths.features / "auto_tags.parquet"),
     )
+    pitches.loc[pitches["is_explore"], "reasons"] = pitches.loc[pitches["is_explore"], "reasons"].map(
+        lambda reasons: json.dumps([EXPLORATION_REASON, *json.loads(reasons)]))
     pitches["is_control"] = mark_control(pitches, params.publish.control_share, params.publish.control_seed,
                                          run_date.isoformat())
     run_id = f"{run_date.isoformat()}-v{scoring['model_version']}-{provenance.data_version[:8]}"

@@ -20,12 +20,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tastemaker.audio.cli import similar_app
 from tastemaker.config import Params, load_params
+from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
-from tastemaker.publication import store
-from tastemaker.audio.cli import similar_app
 from tastemaker.health import check_backends
+from tastemaker.publication import store
 from tastemaker.world.cli import app as world_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
@@ -117,6 +118,21 @@ def recs(
         print(json.dumps(records.to_dict("records"), indent=2, default=str))
         return
     _print_pitches(found)
+
+
+@app.command()
+def effect(
+    since: Annotated[str | None, typer.Option(help="Only publications from this date on (YYYY-MM-DD).")] = None,
+    as_json: JsonFlag = False,
+):
+    """Measure whether the published pitches worked, against the control and random groups."""
+    params = load_params()
+    if since:
+        _parse_date(since)
+    command = [sys.executable, "-m", "pipelines.effect"] + (["--since", since] if since else [])
+    if subprocess.run(command, stdout=subprocess.DEVNULL).returncode != 0:
+        raise typer.Exit(1)
+    print_effect(json.loads((params.paths.effect / "effect.json").read_text()), as_json)
 
 
 @app.command()

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tastemaker.audio.params import FeaturesParams
+from tastemaker.effect.params import EffectParams
 from tastemaker.errors import UserError
 from tastemaker.validation.params import ValidateParams
 
@@ -38,6 +39,7 @@ class Paths(Section):
     scores: Path = Path("data/scores")
     publication: Path = Path("data/publication")
     reports: Path = Path("data/reports")
+    effect: Path = Path("data/effect")
     state: Path = Path(".tastemaker")
 
     @property
@@ -79,6 +81,8 @@ class PublishParams(Section):
     keep_days: int = Field(30, ge=1)
     control_share: float = Field(0.2, ge=0, lt=1)
     control_seed: int = 7
+    explore_share: float = Field(0.1, ge=0, lt=1)
+    explore_seed: int = 7
     similar_artists_k: int = Field(10, ge=1)
     co_listening_weight: float = Field(0.3, ge=0, le=1)
 
@@ -100,6 +104,7 @@ class Params(Section):
     train: TrainParams = TrainParams()
     score: ScoreParams = ScoreParams()
     publish: PublishParams = PublishParams()
+    effect: EffectParams = EffectParams()
     schedules: ScheduleParams = ScheduleParams()
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

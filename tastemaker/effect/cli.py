@@ -1,19 +1,15 @@
 """`tastemaker effect [--since D] [--json]`: the measured effect of published pitches, in the terminal.
 
-It runs the effect stage in-process (no Prefect), so the figures shown are also in
-data/effect/effect.json, the HTML report and a fresh MLflow run.
+The CLI runs the effect stage (`python -m pipelines.effect`), which writes data/effect/effect.json,
+the HTML report and a fresh MLflow run; this module shows that summary.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from rich.console import Console
 from rich.table import Table
-
-from tastemaker.config import Params
-from tastemaker.errors import UserError
 
 ROWS = {
     "lift": "lift over random choice (streams per pitch)",
@@ -24,24 +20,11 @@ ROWS = {
 }
 
 
-def effect_command(since: str | None, as_json: bool, params: Params) -> None:
-    # The stage module reads files and MLflow; imported here so `tastemaker --help` stays fast.
-    from pipelines import effect
-
-    summary = effect.run(params, parse_since(since))
+def print_effect(summary: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary, indent=2, sort_keys=True, default=str))
         return
     Console().print(summary_table(summary))
-
-
-def parse_since(since: str | None) -> dt.date | None:
-    if since is None:
-        return None
-    try:
-        return dt.date.fromisoformat(since)
-    except ValueError:
-        raise UserError(f"--since must be a date like 2026-06-30, got '{since}'") from None
 
 
 def summary_table(summary: dict) -> Table:

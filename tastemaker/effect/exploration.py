@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 
 
-def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int, run_date: str) -> pd.DataFrame:
+def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int, run_date: str,
+            max_per_playlist: int, max_per_track: int) -> pd.DataFrame:
     """Replace a `share` of each publication's pitch slots by random candidates; adds `is_explore`.
 
     `pitches` are the chosen pairs (artist_id, rank, isrc, playlist_id, score, ...), `scored` every
     candidate pair with `already_placed`. A random candidate is an unplaced pair of the same artist
-    that is not in the artist's list yet, drawn among those whose playlist is not in the list either
-    when there are any (in a small roster every playlist may be used once already). A slot keeps
-    the model's pick when no candidate is left.
+    that is not in the artist's list yet and keeps the list within the publication's caps (pitches
+    per playlist and per track, counted without the slot being replaced). A slot keeps the model's
+    pick when no candidate is left.
     """
     keys = pitches["artist_id"].astype(str) + "|" + pitches["rank"].astype(str) + f"|{seed}|{run_date}|explore"
     uniform = pd.util.hash_pandas_object(keys, index=False).to_numpy() / float(2**64)
@@ -33,10 +34,11 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
         artist_id = explored.at[explored.index[row], "artist_id"]
         mine = explored["artist_id"] == artist_id
         listed = explored.loc[mine, ["isrc", "playlist_id"]]
+        others = listed.drop(index=explored.index[row])
         pool = candidates[candidates["artist_id"] == artist_id]
         pool = pool[~pool.set_index(["isrc", "playlist_id"]).index.isin(pd.MultiIndex.from_frame(listed))]
-        new_playlists = pool[~pool["playlist_id"].isin(listed["playlist_id"])]
-        pool = new_playlists if len(new_playlists) else pool
+        pool = pool[pool["playlist_id"].map(others["playlist_id"].value_counts()).fillna(0) < max_per_playlist]
+        pool = pool[pool["isrc"].map(others["isrc"].value_counts()).fillna(0) < max_per_track]
         if pool.empty:
             continue
         pick = pool.iloc[int(uniform[row] / share * len(pool)) % len(pool)]

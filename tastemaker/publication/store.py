@@ -47,6 +47,7 @@ RECOMMENDATIONS = sa.Table(
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("is_control", sa.Boolean, nullable=False),
+    sa.Column("is_explore", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("run_date", "artist_id", "rank"),
 )
 

@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import mlflow
@@ -12,12 +13,11 @@ from mlflow import MlflowClient
 
 from pipelines import effect, features, ingest, publish, score, train, validate
 from tastemaker.config import load_params
-from tastemaker.effect.cli import effect_command
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
 from tastemaker.world.advance import advance_world
 from tastemaker.world.truth import truth_dir_for
-from tests.conftest import inside, make_project
+from tests.conftest import inside, make_project, subprocess_env
 
 pytestmark = pytest.mark.slow
 
@@ -71,18 +71,20 @@ def test_every_recommendation_is_measured_against_what_the_curators_did(measured
     pitches = pd.read_parquet(truth_dir_for(folder / "data/landing") / "pitches.parquet")
     assert summary["measured"] == len(pitches)
     assert summary["cells"]["model_control"] == int(pitches["is_control"].sum())
-    assert summary["lift"] is None                # this publication has no exploration arm
     true_effect = pitches.loc[pitches["pitched"], "lift_streams"].mean()
     assert summary["promotion_effect"]["low"] <= true_effect <= summary["promotion_effect"]["high"]
 
 
-def test_cli_prints_json_and_rejects_a_bad_date(measured, capsys):
+def test_cli_prints_json_and_rejects_a_bad_date(measured):
     folder, params, summary = measured
-    with inside(folder):
-        effect_command(None, True, params)
-        printed = json.loads(capsys.readouterr().out)
-        with pytest.raises(UserError, match="--since must be a date"):
-            effect_command("yesterday", False, params)
-        with pytest.raises(UserError, match="nothing has been published since 2030-01-01"):
-            effect_command("2030-01-01", False, params)
+
+    def tastemaker(*args):
+        return subprocess.run(["tastemaker", "effect", *args], cwd=folder, env=subprocess_env(folder),
+                              capture_output=True, text=True, timeout=600)
+
+    printed = json.loads(tastemaker("--json").stdout)
     assert printed["promotion_effect"] == summary["promotion_effect"]
+    for bad, message in (("yesterday", "not a date"), ("2030-01-01", "nothing has been published since 2030-01-01")):
+        completed = tastemaker("--since", bad)
+        assert completed.returncode == 1 and "Traceback" not in completed.stderr
+        assert completed.stderr.strip().count("\n") == 0 and message in completed.stderr

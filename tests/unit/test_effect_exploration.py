@@ -19,17 +19,17 @@ def model_picks() -> pd.DataFrame:
 
 
 def test_exploration_is_seeded_and_replaces_about_the_share():
-    first = explore(model_picks(), SCORED, 0.5, 7, "2026-06-30")
-    assert first.equals(explore(model_picks(), SCORED, 0.5, 7, "2026-06-30"))
-    other_day = explore(model_picks(), SCORED, 0.5, 7, "2026-07-01")
+    first = explore(model_picks(), SCORED, 0.5, 7, "2026-06-30", 1, 5)
+    assert first.equals(explore(model_picks(), SCORED, 0.5, 7, "2026-06-30", 1, 5))
+    other_day = explore(model_picks(), SCORED, 0.5, 7, "2026-07-01", 1, 5)
     assert not first["is_explore"].equals(other_day["is_explore"])
     assert 0 < first["is_explore"].sum() < len(first)
-    assert not explore(model_picks(), SCORED, 0.0, 7, "2026-06-30")["is_explore"].any()
+    assert not explore(model_picks(), SCORED, 0.0, 7, "2026-06-30", 1, 5)["is_explore"].any()
 
 
 def test_random_picks_are_new_eligible_pairs_of_the_same_artist_in_the_same_slot():
     picks = model_picks()
-    explored = explore(picks, SCORED, 0.6, 3, "2026-06-30")
+    explored = explore(picks, SCORED, 0.6, 3, "2026-06-30", 1, 5)
     assert (explored[["artist_id", "rank"]] == picks[["artist_id", "rank"]]).all().all()
     random_rows = explored[explored["is_explore"]]
     candidates = SCORED.set_index(["isrc", "playlist_id"])
@@ -39,3 +39,11 @@ def test_random_picks_are_new_eligible_pairs_of_the_same_artist_in_the_same_slot
     assert not explored.duplicated(["artist_id", "playlist_id"]).any()
     kept = ~explored["is_explore"]
     assert explored.loc[kept, picks.columns].equals(picks[kept])
+
+
+def test_random_picks_respect_the_publication_caps():
+    picks = model_picks()
+    explored = explore(picks, SCORED, 0.9, 5, "2026-06-30", 1, 1)
+    assert explored.groupby(["artist_id", "playlist_id"]).size().max() == 1
+    replaced = explored[explored["is_explore"]]
+    assert replaced.groupby(["artist_id", "isrc"]).size().max() == 1

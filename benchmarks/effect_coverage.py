@@ -1,0 +1,137 @@
+"""Does the effect estimate cover the truth? The whole loop, for several seeds of a demo world.
+
+Per seed: generate the world, run ingest .. score, publish twice from copies of the project
+(the champion's scores, and the same candidates scored at random; the publish stage draws the
+exploration arm with `--explore-share`), let the simulated curators answer for 14 days (`advance_world`), re-ingest and validate so the
+new reports are visible, and measure with `pipelines.effect.run`. It prints each estimate with
+its interval next to the truth (from the world's hidden pitches.parquet) and how many seeds
+covered it.
+
+    python benchmarks/effect_coverage.py --preset tiny --seeds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from pipelines import effect, features, ingest, publish, score, train, validate
+from tastemaker.config import Params, load_params
+from tastemaker.world import generate_world
+from tastemaker.world.advance import advance_world
+from tastemaker.world.truth import truth_dir_for
+
+REPO = Path(__file__).resolve().parents[1]
+# A 10-second, 30-day world needs a shorter minimum duration and holdout than the defaults.
+TINY_OVERRIDES = {"validate": {"min_duration_s": 5}, "train": {"holdout_days": 12, "n_estimators": 50}}
+
+
+def project_params(preset: str) -> dict:
+    """The defaults of the params model (always in step with the code that reads them)."""
+    params = Params().model_dump(mode="json", by_alias=True)
+    for section, values in (TINY_OVERRIDES if preset == "tiny" else {}).items():
+        params[section].update(values)
+    params["features"]["workers"] = 1
+    return params
+
+
+def randomize_scores(params: Params, seed: int) -> None:
+    """A model that ranks at random: the same candidates, scores drawn uniformly."""
+    path = params.paths.scores / "scores.parquet"
+    scored = pd.read_parquet(path)
+    scored["score"] = np.random.default_rng(seed).random(len(scored))
+    scored.to_parquet(path, index=False)
+
+
+def truth(landing: Path) -> dict[str, float]:
+    pitches = pd.read_parquet(truth_dir_for(landing) / "pitches.parquet")
+    pitched = pitches[pitches["pitched"]]
+    model = pitched.loc[~pitched["is_explore"].astype(bool), "lift_streams"].mean()
+    random = pitched.loc[pitched["is_explore"].astype(bool), "lift_streams"].mean()
+    return {"lift": float(model - random), "promotion_effect": float(model)}
+
+
+def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
+    os.chdir(folder)
+    params = load_params()
+    if random_policy:
+        randomize_scores(params, seed)
+    publish.run(params)
+    advance_world(Path("data/landing"), 14, publication=params.paths.publication / "recommendations.parquet")
+    ingest.run(params)
+    validate.run(params)
+    summary = effect.run(params)
+    return {"estimate": {name: summary[name] for name in ("lift", "promotion_effect")},
+            "truth": truth(Path("data/landing")), "cells": summary["cells"]}
+
+
+def one_seed(preset: str, seed: int, share: float, workdir: Path) -> dict[str, dict]:
+    champion = workdir / f"{preset}-{seed}-champion"
+    generate_world(champion / "data" / "landing", preset=preset, seed=seed)
+    settings = project_params(preset)
+    settings["publish"].update(explore_share=share, explore_seed=seed)
+    (champion / "params.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    os.chdir(champion)
+    params = load_params()
+    for stage in (ingest, validate, features, train, score):
+        stage.run(params)
+    random = workdir / f"{preset}-{seed}-random"
+    shutil.copytree(champion, random, symlinks=True)
+    return {"champion": measure(champion, share, seed, False), "random": measure(random, share, seed, True)}
+
+
+def covered(result: dict, name: str) -> bool:
+    estimate = result["estimate"][name]
+    return estimate is not None and estimate["low"] <= result["truth"][name] <= estimate["high"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="tiny", choices=["tiny", "demo"])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--explore-share", type=float, default=0.3)
+    parser.add_argument("--json", type=Path, help="also write every result to this file")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep the projects")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="effect-coverage-") as scratch:
+        workdir = args.keep or Path(scratch)
+        for seed in range(args.seeds):
+            started = time.perf_counter()
+            for policy, result in one_seed(args.preset, seed, args.explore_share, Path(workdir)).items():
+                results.append({"seed": seed, "policy": policy, **result})
+                print(row_text(results[-1]), f"({time.perf_counter() - started:.0f} s)", flush=True)
+        os.chdir(REPO)
+    for policy in ("champion", "random"):
+        mine = [result for result in results if result["policy"] == policy]
+        for name in ("lift", "promotion_effect"):
+            print(f"{policy:8s} {name}: interval covers truth in {sum(covered(r, name) for r in mine)}/{len(mine)} seeds;"
+                  f" interval above zero in {sum(_above_zero(r, name) for r in mine)}/{len(mine)}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def _above_zero(result: dict, name: str) -> bool:
+    return result["estimate"][name] is not None and result["estimate"][name]["low"] > 0
+
+
+def row_text(result: dict) -> str:
+    parts = [f"seed {result['seed']} {result['policy']:8s}"]
+    for name in ("lift", "promotion_effect"):
+        estimate, true = result["estimate"][name], result["truth"][name]
+        shown = "n/a" if estimate is None else f"{estimate['value']:8.1f} [{estimate['low']:8.1f}, {estimate['high']:8.1f}]"
+        parts.append(f"{name} {shown} truth {true:8.1f} {'covered' if covered(result, name) else 'MISSED'}")
+    return " | ".join(parts)
+
+
+if __name__ == "__main__":
+    main()
