@@ -17,7 +17,6 @@ from tastemaker.errors import UserError
 from tastemaker.lineage import Lineage, dvc_directory_hash, git_commit
 
 
-
 def manifest_path(params: Params) -> Path:
     return params.paths.raw.with_name(params.paths.raw.name + ".manifest.parquet")
 
