@@ -62,6 +62,7 @@ class TrainParams(Section):
     num_leaves: int = Field(7, ge=2)
     min_child_samples: int = Field(20, ge=1)
     max_bin: int = Field(63, ge=4)
+    feature_fraction: float = Field(0.5, gt=0, le=1)
     threads: int = Field(1, ge=1)
     seed: int = 7
     promotion_margin: float = Field(0.0, ge=0)

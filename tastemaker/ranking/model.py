@@ -44,6 +44,7 @@ def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads
             "learning_rate": hyperparameters["learning_rate"],
             "num_leaves": hyperparameters["num_leaves"],
             "min_child_samples": hyperparameters["min_child_samples"],
+            "feature_fraction": hyperparameters.get("feature_fraction", 1.0),
             "seed": seed,
             "deterministic": True,
             "num_threads": threads,

@@ -22,7 +22,7 @@ from tastemaker.ranking.sweep import sweep
 
 TARGET_METRIC = "ndcg_at_10"
 GUARDED_METRICS = ["ndcg_at_5"]
-HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin")
+HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin", "feature_fraction")
 MODEL_REQUIREMENTS = ["lightgbm", "pandas", "numpy", "scikit-learn"]
 
 
