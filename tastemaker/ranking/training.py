@@ -98,6 +98,7 @@ def train_and_register(data: RankingData, params: TrainParams, tags: dict[str, s
             pip_requirements=MODEL_REQUIREMENTS,
         )
     version = str(info.registered_model_version)
+    client.set_tag(run.info.run_id, "model_version", version)  # lineage: the run names the version it made
     decision = tracking.decide_promotion(
         evaluation.metrics, _champion_metrics(client, params.model_name, data, playlists_total),
         TARGET_METRIC, GUARDED_METRICS, params.promotion_margin, params.guard_tolerance,

@@ -46,7 +46,8 @@ def test_training_run_is_tracked_registered_and_champion(finished):
         model = mlflow.models.get_model_info(f"models:/{params.train.model_name}@champion")
     assert {"learning_rate", "num_leaves", "holdout_days", "cutoff"} <= set(run.data.params)
     assert 0 < run.data.metrics["ndcg_at_10"] <= 1
-    assert {"git_commit", "data_version", "params_hash"} <= set(run.data.tags)
+    assert {"git_commit", "data_version", "params_hash", "feature_set_version"} <= set(run.data.tags)
+    assert run.data.tags["model_version"] == summaries["train"]["model_version"]
     assert str(champion.version) == summaries["train"]["model_version"]
     assert champion.run_id == run.info.run_id
     assert model.signature is not None and "t_genre" in model.signature.inputs.input_names()
