@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,3 +82,10 @@ def deliver_bad_report_row(project: Path) -> None:
     params = yaml.safe_load((project / "params.yaml").read_text())
     params["validate"]["max_quarantine_share"] = 0.0
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,7 +1,6 @@
 """The deployments served against a real Prefect server: trigger daily scoring, see it publish."""
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
@@ -10,17 +9,12 @@ import pytest
 
 from pipelines import features, ingest, train, validate
 from tastemaker.config import load_params
-from tests.conftest import subprocess_env
+from tests.conftest import free_port, subprocess_env
 
 pytestmark = pytest.mark.slow
 
 STARTUP_SECONDS = 180
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until(check, seconds: float, what: str):

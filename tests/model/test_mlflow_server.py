@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,17 +24,12 @@ from pipelines import features, ingest, train, validate
 from tastemaker.config import load_params
 from tastemaker.ranking.dataset import model_input, split_by_time
 from tastemaker.ranking.evaluation import ranking_metrics
-from tests.conftest import inside, make_project
+from tests.conftest import free_port, inside, make_project
 
 pytestmark = pytest.mark.slow
 
 READY_TIMEOUT_S = 90
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:

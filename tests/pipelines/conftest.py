@@ -13,7 +13,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -24,6 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from tastemaker.publication import store
+from tests.conftest import free_port
 
 SERVER_OS_USER = "postgres"
 START_TIMEOUT_S = 60
@@ -36,12 +36,6 @@ def postgres_bin_dir() -> Path | None:
         return Path(on_path).resolve().parent
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda folder: int(folder.parent.name))
     return versions[-1] if versions else None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def as_server_user(command: list[str]) -> list[str]:
