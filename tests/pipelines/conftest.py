@@ -112,6 +112,7 @@ def build_publication(run_date: dt.date, run_id: str, artist_ids: list[str],
             "score": round(draw.uniform(-1.0, 2.0), 6),
             "reasons": json.dumps([f"reason {draw.randrange(100)}", "same genre"]),
             "is_control": draw.random() < 0.3,
+            "is_explore": draw.random() < 0.1,
         }
         for artist_id in artist_ids for rank in range(1, pitches_per_artist + 1)
     ]
