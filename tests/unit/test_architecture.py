@@ -1,0 +1,19 @@
+"""The library stays pure: importing every module of `tastemaker` loads neither Prefect nor DVC."""
+
+import subprocess
+import sys
+
+PROBE = """
+import importlib, pkgutil, sys
+import tastemaker
+for module in pkgutil.walk_packages(tastemaker.__path__, "tastemaker."):
+    importlib.import_module(module.name)
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"prefect", "dvc", "pipelines", "flows"})
+print(",".join(loaded))
+"""
+
+
+def test_library_imports_neither_orchestrator_nor_stages():
+    completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip() == ""
