@@ -19,9 +19,10 @@ from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
 from tastemaker.publication.files import prune_publication_files, write_publication_files
 from tastemaker.publication.similar_artists import similar_artists
+from tastemaker.ranking.bands import expected_streams
 from tastemaker.ranking.dataset import as_of_date
 from tastemaker.ranking.outcomes import placements
-from tastemaker.ranking.pitches import mark_control, select_pitches
+from tastemaker.ranking.pitches import in_territories, mark_control, select_pitches
 from tastemaker.ranking.reasons import explain
 
 EXPLORATION_REASON = "exploration: drawn at random among the eligible candidates, to measure what the model adds"
@@ -35,8 +36,12 @@ def run(params: Params) -> dict:
     provenance = lineage(params)
     scored = pd.read_parquet(params.paths.scores / "scores.parquet")
     rules = params.publish
+    if rules.eligible_territories:  # before exploration too: random slots respect licensing as well
+        scored = scored[in_territories(scored["playlist_id"], playlists, rules.eligible_territories)]
     pitches = explore(select_pitches(scored, rules), scored, rules.explore_share, rules.explore_seed,
                       run_date.isoformat(), rules.max_pitches_per_playlist, rules.max_pitches_per_track)
+    pitches = pitches.join(expected_streams(pitches, tables["streams"], playlists, rules.band_window_days,
+                                            rules.band_min_placements))
     placed = placements(tables["streams"], playlists)
     pitches["reasons"] = explain(
         pitches, catalog, playlists, placed, tables["features"],

@@ -23,7 +23,8 @@ def run(params: Params) -> dict:
     champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))
     tables = read_inputs(params)
     scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track,
-                           artists_per_batch=params.score.artists_per_batch)
+                           artists_per_batch=params.score.artists_per_batch,
+                           scheduler_address=resolve_endpoints(params.paths.state).dask_scheduler_address)
     out = params.paths.scores
     write_parquet(scored.scores, out / "scores.parquet")
     write_parquet(scored.failures, out / "failures.parquet")

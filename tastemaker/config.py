@@ -84,6 +84,9 @@ class PublishParams(Section):
     control_seed: int = 7
     explore_share: float = Field(0.1, ge=0, lt=1)
     explore_seed: int = 7
+    eligible_territories: list[str] = []
+    band_window_days: int = Field(14, ge=1)
+    band_min_placements: int = Field(3, ge=1)
     similar_artists_k: int = Field(10, ge=1)
     co_listening_weight: float = Field(0.3, ge=0, le=1)
 

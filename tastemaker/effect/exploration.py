@@ -29,13 +29,15 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
     uniform = pd.util.hash_pandas_object(keys, index=False).to_numpy() / float(2**64)
     explored = pitches.copy()
     explored["is_explore"] = False
-    candidates = scored[~scored["already_placed"]]
+    unplaced = scored[~scored["already_placed"]]
+    candidates_of = {artist_id: unplaced.iloc[rows] for artist_id, rows in unplaced.groupby("artist_id").indices.items()}
+    no_candidates = unplaced.iloc[:0]
     for row in np.flatnonzero(uniform < share):
         artist_id = explored.at[explored.index[row], "artist_id"]
         mine = explored["artist_id"] == artist_id
         listed = explored.loc[mine, ["isrc", "playlist_id"]]
         others = listed.drop(index=explored.index[row])
-        pool = candidates[candidates["artist_id"] == artist_id]
+        pool = candidates_of.get(artist_id, no_candidates)
         pool = pool[~pool.set_index(["isrc", "playlist_id"]).index.isin(pd.MultiIndex.from_frame(listed))]
         pool = pool[pool["playlist_id"].map(others["playlist_id"].value_counts()).fillna(0) < max_per_playlist]
         pool = pool[pool["isrc"].map(others["isrc"].value_counts()).fillna(0) < max_per_track]

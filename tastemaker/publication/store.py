@@ -45,6 +45,8 @@ RECOMMENDATIONS = sa.Table(
     sa.Column("playlist_id", sa.String(64), nullable=False),
     sa.Column("playlist_name", sa.String(400), nullable=False),
     sa.Column("score", sa.Float, nullable=False),
+    sa.Column("expected_streams_low", sa.Integer, nullable=True),
+    sa.Column("expected_streams_high", sa.Integer, nullable=True),
     sa.Column("reasons", sa.Text, nullable=False),
     sa.Column("is_control", sa.Boolean, nullable=False),
     sa.Column("is_explore", sa.Boolean, nullable=False, server_default=sa.false()),
