@@ -79,9 +79,27 @@ def connect(db_url: str) -> sa.Engine:
                         "install it, e.g. pip install 'tastemaker[postgres]'") from None
     try:
         METADATA.create_all(engine)
+        _add_missing_columns(engine)
     except sa.exc.OperationalError as error:
         raise UserError(f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}") from None
     return engine
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Additive upgrade of a database written by an older version: new columns are nullable or
+    defaulted, so adding them keeps every earlier publication readable."""
+    inspector = sa.inspect(engine)
+    with engine.begin() as connection:
+        for table in METADATA.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable and column.server_default is None:
+                    raise UserError(f"the publication database lacks {table.name}.{column.name}, which cannot be "
+                                    "added in place: publish to a new database (TASTEMAKER_DB_URL)")
+                definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
+                connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
 
 
 def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep_days: int,
