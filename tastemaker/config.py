@@ -63,7 +63,7 @@ class TrainParams(Section):
     min_child_samples: int = Field(20, ge=1)
     max_bin: int = Field(63, ge=4)
     feature_fraction: float = Field(0.5, gt=0, le=1)
-    threads: int = Field(1, ge=1)
+    threads: int = Field(2, ge=1)
     seed: int = 7
     promotion_margin: float = Field(0.0, ge=0)
     guard_tolerance: float = Field(0.02, ge=0)
