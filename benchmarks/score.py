@@ -39,7 +39,10 @@ import psutil
 from tastemaker.audio import FeaturesParams
 from tastemaker.audio.extract import feature_columns
 from tastemaker.config import PublishParams, ScoreParams, TrainParams
+from tastemaker.effect.exploration import explore
 from tastemaker.publication import store
+from tastemaker.publication.files import write_publication_files
+from tastemaker.publication.similar_artists import similar_artists
 from tastemaker.ranking import outcomes
 from tastemaker.ranking.bands import expected_streams
 from tastemaker.ranking.dataset import split_by_time
@@ -156,6 +159,9 @@ def run_daily_phases(model, tables: dict[str, pd.DataFrame], scratch: Path) -> t
     print(f"  {len(scored.scores):,} scored pairs, {len(scored.failures)} failed artists")
     with phase("select pitches", timings):
         pitches = select_pitches(scored.scores, rules)
+    with phase("exploration slots", timings):
+        pitches = explore(pitches, scored.scores, rules.explore_share, rules.explore_seed, "2026-06-30",
+                          rules.max_pitches_per_playlist, rules.max_pitches_per_track)
     print(f"  {len(pitches):,} pitches for {pitches['artist_id'].nunique():,} artists")
     with phase("expected-streams bands", timings):
         pitches = pitches.join(expected_streams(pitches, tables["streams"], tables["playlists"]))
@@ -164,19 +170,21 @@ def run_daily_phases(model, tables: dict[str, pd.DataFrame], scratch: Path) -> t
         no_tags = pd.DataFrame(columns=["isrc", "bpm", "mode"])  # a world without audio has no auto-tags
         pitches["reasons"] = explain(pitches, tables["catalog"], tables["playlists"], placed,
                                      tables["features"], no_tags)
+    with phase("similar artists", timings):
+        similar_artists(tables["features"], tables["catalog"], placed, rules.similar_artists_k,
+                        rules.co_listening_weight)
     with phase("publish to SQLite", timings):
-        publish_to_sqlite(pitches, tables, scratch / "publications.db")
+        recommendations, header = publish_to_sqlite(pitches, tables, scratch / "publications.db")
+    with phase("publication files (JSON + HTML per artist)", timings):
+        write_publication_files(recommendations, header, scratch / "files")
     return timings, scored.scores
 
 
-def publish_to_sqlite(pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """As the publish stage does it: control flags, names, lineage columns, one transaction.
-
-    Exploration slots (`tastemaker.effect.exploration`) are not drawn here: every pitch is an exploit one.
-    """
+def publish_to_sqlite(pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path) -> tuple[pd.DataFrame, dict]:
+    """As the publish stage does it: control flags, names, lineage columns, one transaction."""
     run_date = dt.date(2026, 6, 30)
     catalog, playlists = tables["catalog"], tables["playlists"]
-    pitches = pitches.assign(is_control=mark_control(pitches, 0.2, 7, run_date.isoformat()), is_explore=False)
+    pitches = pitches.assign(is_control=mark_control(pitches, 0.2, 7, run_date.isoformat()))
     recommendations = pitches.merge(
         catalog[["isrc", "title", "artist_name"]].rename(columns={"title": "track_title"}), on="isrc"
     ).merge(playlists[["playlist_id", "name"]].rename(columns={"name": "playlist_name"}), on="playlist_id")
@@ -187,6 +195,7 @@ def publish_to_sqlite(pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], pa
               "git_commit": "0" * 40, "params_hash": "0" * 12,
               "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations)}
     store.publish(store.connect(f"sqlite:///{path}"), header, recommendations, keep_days=30)
+    return recommendations, header
 
 
 def score_on_dask(model, tables: dict[str, pd.DataFrame], workers: int, local_scores: pd.DataFrame) -> None:

@@ -11,6 +11,8 @@ a date reproduces the same exploration slots and the same random candidates.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 
@@ -28,23 +30,28 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
     keys = pitches["artist_id"].astype(str) + "|" + pitches["rank"].astype(str) + f"|{seed}|{run_date}|explore"
     uniform = pd.util.hash_pandas_object(keys, index=False).to_numpy() / float(2**64)
     explored = pitches.copy()
-    explored["is_explore"] = False
+    isrcs = explored["isrc"].to_numpy(dtype=object).copy()
+    playlist_ids = explored["playlist_id"].to_numpy(dtype=object).copy()
+    scores = explored["score"].to_numpy(dtype=float).copy()
+    is_explore = np.zeros(len(explored), dtype=bool)
     unplaced = scored[~scored["already_placed"]]
-    candidates_of = {artist_id: unplaced.iloc[rows] for artist_id, rows in unplaced.groupby("artist_id").indices.items()}
-    no_candidates = unplaced.iloc[:0]
+    pool_of = {
+        artist_id: list(zip(unplaced["isrc"].to_numpy()[rows], unplaced["playlist_id"].to_numpy()[rows],
+                            unplaced["score"].to_numpy()[rows]))
+        for artist_id, rows in unplaced.groupby("artist_id").indices.items()
+    }
+    slots_of = explored.groupby("artist_id").indices
+    artist_ids = explored["artist_id"].to_numpy()
     for row in np.flatnonzero(uniform < share):
-        artist_id = explored.at[explored.index[row], "artist_id"]
-        mine = explored["artist_id"] == artist_id
-        listed = explored.loc[mine, ["isrc", "playlist_id"]]
-        others = listed.drop(index=explored.index[row])
-        pool = candidates_of.get(artist_id, no_candidates)
-        pool = pool[~pool.set_index(["isrc", "playlist_id"]).index.isin(pd.MultiIndex.from_frame(listed))]
-        pool = pool[pool["playlist_id"].map(others["playlist_id"].value_counts()).fillna(0) < max_per_playlist]
-        pool = pool[pool["isrc"].map(others["isrc"].value_counts()).fillna(0) < max_per_track]
-        if pool.empty:
+        mine = slots_of[artist_ids[row]]
+        listed = set(zip(isrcs[mine], playlist_ids[mine]))
+        others = mine[mine != row]
+        per_playlist, per_track = Counter(playlist_ids[others]), Counter(isrcs[others])
+        pool = [candidate for candidate in pool_of.get(artist_ids[row], [])
+                if candidate[:2] not in listed
+                and per_playlist[candidate[1]] < max_per_playlist and per_track[candidate[0]] < max_per_track]
+        if not pool:
             continue
-        pick = pool.iloc[int(uniform[row] / share * len(pool)) % len(pool)]
-        label = explored.index[row]
-        explored.loc[label, ["isrc", "playlist_id", "score"]] = [pick["isrc"], pick["playlist_id"], pick["score"]]
-        explored.loc[label, "is_explore"] = True
-    return explored
+        isrcs[row], playlist_ids[row], scores[row] = pool[int(uniform[row] / share * len(pool)) % len(pool)]
+        is_explore[row] = True
+    return explored.assign(isrc=isrcs, playlist_id=playlist_ids, score=scores, is_explore=is_explore)
