@@ -68,7 +68,7 @@ def test_the_publish_stage_writes_to_postgresql_when_told_to(postgres_database, 
         finally:
             del os.environ[TASTEMAKER_DB_URL]
         written = pd.read_parquet(params.paths.publication / "recommendations.parquet")
-        local_database = params.paths.state / "publications.db"
+        local_database = (params.paths.state / "publications.db").resolve()  # this project, not the cwd after
     assert receipt["database"].startswith("postgresql+psycopg://")
     assert not local_database.exists()
     engine = store.connect(postgres_database)
