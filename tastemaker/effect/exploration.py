@@ -35,9 +35,10 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
     scores = explored["score"].to_numpy(dtype=float).copy()
     is_explore = np.zeros(len(explored), dtype=bool)
     unplaced = scored[~scored["already_placed"]]
+    candidate_isrcs, candidate_playlists = unplaced["isrc"].to_numpy(), unplaced["playlist_id"].to_numpy()
+    candidate_scores = unplaced["score"].to_numpy()
     pool_of = {
-        artist_id: list(zip(unplaced["isrc"].to_numpy()[rows], unplaced["playlist_id"].to_numpy()[rows],
-                            unplaced["score"].to_numpy()[rows]))
+        artist_id: list(zip(candidate_isrcs[rows], candidate_playlists[rows], candidate_scores[rows]))
         for artist_id, rows in unplaced.groupby("artist_id").indices.items()
     }
     slots_of = explored.groupby("artist_id").indices
