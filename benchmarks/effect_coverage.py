@@ -52,12 +52,19 @@ def randomize_scores(params: Params, seed: int) -> None:
     scored.to_parquet(path, index=False)
 
 
+ESTIMATES = ("lift_per_1k_followers", "lift", "promotion_effect")
+
+
 def truth(landing: Path) -> dict[str, float]:
+    """What each estimate targets, from the streams every pitch's placement really caused."""
     pitches = pd.read_parquet(truth_dir_for(landing) / "pitches.parquet")
-    pitched = pitches[pitches["pitched"]]
-    model = pitched.loc[~pitched["is_explore"].astype(bool), "lift_streams"].mean()
-    random = pitched.loc[pitched["is_explore"].astype(bool), "lift_streams"].mean()
-    return {"lift": float(model - random), "promotion_effect": float(model)}
+    followers = pd.read_csv(landing / "playlists.csv").set_index("playlist_id")["followers"]
+    pitched = pitches[pitches["pitched"]].assign(
+        per_follower=lambda rows: 1000 * rows["lift_streams"] / rows["playlist_id"].map(followers))
+    model, random = pitched[~pitched["is_explore"].astype(bool)], pitched[pitched["is_explore"].astype(bool)]
+    return {"lift_per_1k_followers": float(model["per_follower"].mean() - random["per_follower"].mean()),
+            "lift": float(model["lift_streams"].mean() - random["lift_streams"].mean()),
+            "promotion_effect": float(model["lift_streams"].mean())}
 
 
 def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
@@ -70,15 +77,15 @@ def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
     ingest.run(params)
     validate.run(params)
     summary = effect.run(params)
-    return {"estimate": {name: summary[name] for name in ("lift", "promotion_effect")},
+    return {"estimate": {name: summary[name] for name in ESTIMATES},
             "truth": truth(Path("data/landing")), "cells": summary["cells"]}
 
 
-def one_seed(preset: str, seed: int, share: float, workdir: Path) -> dict[str, dict]:
+def one_seed(preset: str, seed: int, share: float, top_k: int, workdir: Path) -> dict[str, dict]:
     champion = workdir / f"{preset}-{seed}-champion"
     generate_world(champion / "data" / "landing", preset=preset, seed=seed)
     settings = project_params(preset)
-    settings["publish"].update(explore_share=share, explore_seed=seed)
+    settings["publish"].update(explore_share=share, explore_seed=seed, top_k=top_k)
     (champion / "params.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     os.chdir(champion)
     params = load_params()
@@ -99,6 +106,7 @@ def main() -> None:
     parser.add_argument("--preset", default="tiny", choices=["tiny", "demo"])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--explore-share", type=float, default=0.3)
+    parser.add_argument("--top-k", type=int, default=10, help="pitches per artist in each publication")
     parser.add_argument("--json", type=Path, help="also write every result to this file")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep the projects")
     args = parser.parse_args()
@@ -107,17 +115,32 @@ def main() -> None:
         workdir = args.keep or Path(scratch)
         for seed in range(args.seeds):
             started = time.perf_counter()
-            for policy, result in one_seed(args.preset, seed, args.explore_share, Path(workdir)).items():
+            for policy, result in one_seed(args.preset, seed, args.explore_share, args.top_k, Path(workdir)).items():
                 results.append({"seed": seed, "policy": policy, **result})
                 print(row_text(results[-1]), f"({time.perf_counter() - started:.0f} s)", flush=True)
         os.chdir(REPO)
     for policy in ("champion", "random"):
         mine = [result for result in results if result["policy"] == policy]
-        for name in ("lift", "promotion_effect"):
+        for name in ESTIMATES:
             print(f"{policy:8s} {name}: interval covers truth in {sum(covered(r, name) for r in mine)}/{len(mine)} seeds;"
-                  f" interval above zero in {sum(_above_zero(r, name) for r in mine)}/{len(mine)}")
+                  f" interval above zero in {sum(_above_zero(r, name) for r in mine)}/{len(mine)};"
+                  f" {pooled_text(mine, name)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def pooled_text(results: list[dict], name: str) -> str:
+    """All seeds as one experiment: the inverse-variance weighted mean, each seed's standard error read
+    from its interval's width (normal approximation), against the mean truth."""
+    measured = [r for r in results if r["estimate"][name] is not None]
+    if not measured:
+        return "pooled: n/a"
+    values = np.array([r["estimate"][name]["value"] for r in measured])
+    errors = np.array([(r["estimate"][name]["high"] - r["estimate"][name]["low"]) / (2 * 1.96) for r in measured])
+    weights = 1 / errors**2
+    mean, error = float(weights @ values / weights.sum()), float(weights.sum() ** -0.5)
+    truth_mean = float(np.mean([r["truth"][name] for r in measured]))
+    return f"pooled {mean:.1f} [{mean - 1.96 * error:.1f}, {mean + 1.96 * error:.1f}] (mean truth {truth_mean:.1f})"
 
 
 def _above_zero(result: dict, name: str) -> bool:
@@ -126,7 +149,7 @@ def _above_zero(result: dict, name: str) -> bool:
 
 def row_text(result: dict) -> str:
     parts = [f"seed {result['seed']} {result['policy']:8s}"]
-    for name in ("lift", "promotion_effect"):
+    for name in ESTIMATES:
         estimate, true = result["estimate"][name], result["truth"][name]
         shown = "n/a" if estimate is None else f"{estimate['value']:8.1f} [{estimate['low']:8.1f}, {estimate['high']:8.1f}]"
         parts.append(f"{name} {shown} truth {true:8.1f} {'covered' if covered(result, name) else 'MISSED'}")

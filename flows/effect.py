@@ -30,7 +30,7 @@ def headline_markdown(summary: dict) -> str:
     level = round(summary["confidence"] * 100)
     lines = [f"# Promotion effect ({', '.join(summary['run_dates'])}, {summary['window_days']}-day window)", "",
              f"| estimate | value | {level}% interval |", "| --- | ---: | ---: |"]
-    for name in ("lift", "promotion_effect", "effect_per_placed_pitch"):
+    for name in ("lift_per_1k_followers", "lift", "promotion_effect", "effect_per_placed_pitch"):
         estimate = summary[name]
         shown = ("n/a", "n/a") if estimate is None else (
             f"{estimate['value']:.1f}", f"{estimate['low']:.1f} .. {estimate['high']:.1f}")

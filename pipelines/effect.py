@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pipelines.common import stage_main, write_json, write_parquet
 from tastemaker import tracking
 from tastemaker.config import Params
-from tastemaker.effect.estimation import estimate_effects
+from tastemaker.effect.estimation import LABELS, estimate_effects
 from tastemaker.effect.outcomes import pending_count, recommendation_outcomes
 from tastemaker.effect.params import EffectParams
 from tastemaker.effect.report import render_report
@@ -34,7 +34,8 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
     if not streams_path.is_file():
         raise UserError(f"no validated streams at {streams_path}: run the validate stage first")
     streams = pd.read_parquet(streams_path)
-    outcomes = recommendation_outcomes(recommendations, streams, settings.window_days)
+    followers = pd.read_parquet(params.paths.validated / "playlists.parquet").set_index("playlist_id")["followers"]
+    outcomes = recommendation_outcomes(recommendations, streams, followers, settings.window_days)
     if outcomes.empty:
         raise UserError(
             f"no publication has a full {settings.window_days}-day window of reports yet "
@@ -83,7 +84,7 @@ def log_to_mlflow(params: Params, settings: EffectParams, summary: dict, by_rank
 
 def effect_metrics(summary: dict, by_rank: pd.DataFrame) -> dict[str, float]:
     metrics = {"measured_recommendations": float(summary["measured"])}
-    for name in ("lift", "promotion_effect", "effect_per_placed_pitch", "saves_effect", "track_streams_effect"):
+    for name in LABELS:
         if summary[name] is not None:
             metrics[name] = summary[name]["value"]
             metrics[f"{name}_ci_low"] = summary[name]["low"]

@@ -3,7 +3,8 @@
 Each librosa call receives the spectrogram (`S=`) instead of the signal, so the signal is transformed once
 rather than once per feature; that, plus analysing a bounded window, is where the speed comes from.
 Filter banks are applied as float32 matrix products, and spectral centroid, bandwidth and roll-off are
-computed here (same definitions as librosa's) because librosa renormalises the whole spectrogram per call.
+computed in `tastemaker.audio.spectrum` (same definitions as librosa's) because librosa renormalises the
+whole spectrogram per call.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ import numpy as np
 import pyloudnorm
 
 from tastemaker.audio.params import FeaturesParams
+from tastemaker.audio.spectrum import (
+    BandedFilterBank,
+    magnitude_frames,
+    spectral_contrast,
+    spectral_flatness,
+    spectral_moments,
+    spectral_rolloff,
+)
 
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 SPECTRAL_SHAPES = ("centroid", "bandwidth", "rolloff", "flatness")
@@ -79,10 +88,10 @@ def analyse_signal(samples: np.ndarray, params: FeaturesParams) -> TrackAnalysis
     """Compute every descriptor of a mono float32 signal at `params.analysis_sr`."""
     sr, hop = params.analysis_sr, params.hop_length
     samples = _pad_to_one_second(samples, sr)
-    magnitude = np.ascontiguousarray(np.abs(librosa.stft(samples, n_fft=params.n_fft, hop_length=hop)))
+    magnitude = magnitude_frames(samples, params.n_fft, hop)  # (frames, bins); librosa gets .T
     power = magnitude**2
     banks = _filter_banks(sr, params.n_fft, params.n_mels)
-    mel_db = librosa.power_to_db(banks.mel @ power)
+    mel_db = librosa.power_to_db(banks.mel.apply(power))
 
     features: dict[str, float] = {}
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=params.n_mfcc)
@@ -92,15 +101,15 @@ def analyse_signal(samples: np.ndarray, params: FeaturesParams) -> TrackAnalysis
         [
             spectral_moments(magnitude, banks.frequencies),
             spectral_rolloff(magnitude, banks.frequencies),
-            librosa.feature.spectral_flatness(S=magnitude),
+            spectral_flatness(power),
         ]
     )
     _add_mean_std(features, [f"spectral_{shape}" for shape in SPECTRAL_SHAPES], shapes)
-    contrast = librosa.feature.spectral_contrast(S=magnitude, sr=sr, freq=banks.frequencies)
+    contrast = spectral_contrast(magnitude, banks.frequencies)
     _add_mean_std(features, [f"spectral_contrast_{band}" for band in range(CONTRAST_BANDS)], contrast)
 
     # Unnormalised chroma: summed over time it weights loud frames more, which suits key finding.
-    chroma_energy = banks.chroma @ power
+    chroma_energy = (power @ banks.chroma.T).T
     chroma = chroma_energy / np.maximum(chroma_energy.max(axis=0), np.finfo(np.float32).tiny)
     for pc, value in zip(PITCH_CLASSES, chroma.mean(axis=1)):
         features[f"chroma_{pc}_mean"] = float(value)
@@ -114,7 +123,7 @@ def analyse_signal(samples: np.ndarray, params: FeaturesParams) -> TrackAnalysis
     bpm, bpm_confidence = estimate_tempo(onset_envelope, sr / hop, params.tempo_min_bpm, params.tempo_max_bpm)
     features["tempo_bpm"], features["tempo_confidence"] = bpm, bpm_confidence
 
-    rms = librosa.feature.rms(S=magnitude, frame_length=params.n_fft)[0]
+    rms = librosa.feature.rms(S=magnitude.T, frame_length=params.n_fft)[0]
     rms_db = librosa.amplitude_to_db(rms)
     _add_mean_std(features, ["rms"], rms[np.newaxis])
     features["dynamic_range_db"] = float(np.percentile(rms_db, 95) - np.percentile(rms_db, 10))
@@ -190,27 +199,6 @@ def estimate_tempo(
     return float(60 * frame_rate / (best + shift)), float(np.clip(peak, 0.0, 1.0))
 
 
-def spectral_moments(magnitude: np.ndarray, frequencies: np.ndarray) -> np.ndarray:
-    """Spectral centroid and bandwidth per frame, as (2, frames); librosa's definitions (p=2).
-
-    Both come from one normalisation of the spectrum; librosa's functions renormalise the whole
-    spectrogram on every call, which made these two the most expensive descriptors.
-    """
-    total = np.maximum(magnitude.sum(axis=0), np.finfo(np.float32).tiny)
-    centroid = frequencies @ magnitude / total
-    second_moment = (frequencies**2) @ magnitude / total
-    return np.vstack([centroid, np.sqrt(np.maximum(second_moment - centroid**2, 0.0))])
-
-
-def spectral_rolloff(
-    magnitude: np.ndarray, frequencies: np.ndarray, roll_percent: float = 0.85
-) -> np.ndarray:
-    """Per frame, the lowest frequency below which `roll_percent` of the magnitude lies, as (1, frames)."""
-    cumulative = np.cumsum(magnitude, axis=0)
-    first_above = np.argmax(cumulative >= roll_percent * cumulative[-1], axis=0)
-    return frequencies[first_above][np.newaxis]
-
-
 def integrated_loudness(samples: np.ndarray, sr: int) -> float:
     """EBU R128 integrated loudness (LUFS) of the analysed mono signal, floored at the silence gate."""
     with np.errstate(divide="ignore"):
@@ -229,17 +217,17 @@ def energy_score(loudness_lufs: float, onset_rate: float) -> float:
 @dataclass(frozen=True)
 class _FilterBanks:
     frequencies: np.ndarray  # centre frequency of each STFT bin (Hz)
-    mel: np.ndarray  # (n_mels, bins)
+    mel: BandedFilterBank  # n_mels filters; each bin feeds at most two of them
     chroma: np.ndarray  # (12, bins), C first, tuned to A440
 
 
 @lru_cache(maxsize=4)
 def _filter_banks(sr: int, n_fft: int, n_mels: int) -> _FilterBanks:
     """Built once per process, in float32 so products with the float32 spectrogram stay float32, and
-    applied with a plain matrix product (several times faster here than librosa's einsum)."""
+    applied with plain matrix products (several times faster here than librosa's einsum)."""
     return _FilterBanks(
         frequencies=librosa.fft_frequencies(sr=sr, n_fft=n_fft).astype(np.float32),
-        mel=librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, dtype=np.float32),
+        mel=BandedFilterBank.from_dense(librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, dtype=np.float32)),
         chroma=librosa.filters.chroma(sr=sr, n_fft=n_fft, tuning=0.0, dtype=np.float32),
     )
 

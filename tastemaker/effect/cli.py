@@ -11,14 +11,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
-ROWS = {
-    "lift": "lift over random choice (streams per pitch)",
-    "promotion_effect": "promotion effect (streams per pitch)",
-    "effect_per_placed_pitch": "effect per placed pitch (streams)",
-    "saves_effect": "saves effect (saves per pitch)",
-    "track_streams_effect": "effect on the track's total streams",
-}
-
+from tastemaker.effect.estimation import LABELS
 
 def print_effect(summary: dict, as_json: bool) -> None:
     if as_json:
@@ -34,7 +27,7 @@ def summary_table(summary: dict) -> Table:
     table.add_column("estimate")
     table.add_column("value", justify="right")
     table.add_column(f"{level}% interval", justify="right")
-    for name, label in ROWS.items():
+    for name, label in LABELS.items():
         estimate = summary[name]
         if estimate is None:
             table.add_row(label, "n/a", "not enough data")

@@ -23,6 +23,14 @@ pitch that the model's choice earns compared with a random eligible choice. It e
 mean `lift_streams` over pitched model rows minus the same mean over pitched random rows, and
 it is zero, in expectation, for a model that ranks at random. It is the headline figure.
 
+Both are also measured per follower: Y'(r) = 1000 Y(r) / followers of r's playlist gives
+`lift_per_1k_followers` and `promotion_effect_per_1k_followers`. Playlist audiences are so
+heavy-tailed (a few playlists have thousands of times the followers of most) that a stream
+mean over a few hundred pitches is decided by the handful of large playlists in it; per
+follower, every pitch weighs the same and the estimate measures the fit the model finds, which is
+what it is trained for. The per-follower lift is the headline: it is the one with the power to
+tell a model from random choice at the size of one publication.
+
 The effect per placed pitch divides the promotion effect by the rise in the share of
 recommendations that started streaming from their playlist (pitched minus control): the
 effect of the pitches curators actually took (a Wald / instrumental-variable ratio).
@@ -39,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tastemaker.effect.outcomes import PER_FOLLOWER
 from tastemaker.effect.params import EffectParams
 
 CELLS = {
@@ -62,13 +71,29 @@ def _ratio(numerator, denominator):
     return lambda mean: np.divide(numerator(mean), denominator(mean))
 
 
+def _lift(column: str) -> Callable[[Mean], np.ndarray | float]:
+    return lambda mean: _itt("model", column)(mean) - _itt("random", column)(mean)
+
+
 STATISTICS: dict[str, tuple[tuple[str, ...], Callable[[Mean], np.ndarray | float]]] = {
-    "lift": (tuple(CELLS), lambda mean: _itt("model", OUTCOME)(mean) - _itt("random", OUTCOME)(mean)),
+    "lift_per_1k_followers": (tuple(CELLS), _lift(PER_FOLLOWER)),
+    "promotion_effect_per_1k_followers": (MODEL_CELLS, _itt("model", PER_FOLLOWER)),
+    "lift": (tuple(CELLS), _lift(OUTCOME)),
     "promotion_effect": (MODEL_CELLS, _itt("model", OUTCOME)),
     "effect_per_placed_pitch": (MODEL_CELLS, _ratio(_itt("model", OUTCOME), _itt("model", "started"))),
     "saves_effect": (MODEL_CELLS, _itt("model", "in_playlist_saves")),
     "track_streams_effect": (MODEL_CELLS, _itt("model", "track_streams")),
     "random_promotion_effect": (("random_pitched", "random_control"), _itt("random", OUTCOME)),
+}
+# What the report, the terminal and the Prefect artifact show, headline first.
+LABELS = {
+    "lift_per_1k_followers": "lift over random choice (streams per 1,000 playlist followers, per pitch)",
+    "promotion_effect_per_1k_followers": "promotion effect (streams per 1,000 playlist followers, per pitch)",
+    "lift": "lift over random choice (streams per pitch)",
+    "promotion_effect": "promotion effect (streams per pitch)",
+    "effect_per_placed_pitch": "effect per placed pitch (streams)",
+    "saves_effect": "saves effect (saves per pitch)",
+    "track_streams_effect": "effect on the track's total streams",
 }
 
 
@@ -125,16 +150,16 @@ def bootstrap(cells: dict[str, pd.DataFrame], needed: tuple[str, ...], statistic
     """
     if any(cells[name].empty for name in needed):
         return None
-    columns = [OUTCOME, "started", "in_playlist_saves", "track_streams"]
+    columns = [OUTCOME, PER_FOLLOWER, "started", "in_playlist_saves", "track_streams"]
     values = {name: cells[name][columns].to_numpy(dtype=float) for name in needed}
     with np.errstate(divide="ignore", invalid="ignore"):
-        point = float(statistic(lambda name, column: values[name][:, columns.index(column)].mean()))
+        point = float(statistic(lambda name, column: np.nanmean(values[name][:, columns.index(column)])))
     if not np.isfinite(point):
         return None
     resampled = {}
     for name in needed:
         rows = rng.integers(0, len(values[name]), size=(params.bootstrap_samples, len(values[name])))
-        resampled[name] = values[name][rows].mean(axis=1)
+        resampled[name] = np.nanmean(values[name][rows], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         draws = np.asarray(statistic(lambda name, column: resampled[name][:, columns.index(column)]))
     tail = (1 - params.confidence) / 2 * 100

@@ -13,16 +13,21 @@ import numpy as np
 import pandas as pd
 
 COUNTS = ["streams", "saves", "skips"]
+PER_FOLLOWER = "in_playlist_streams_per_1k_followers"
 
 
-def recommendation_outcomes(recommendations: pd.DataFrame, streams: pd.DataFrame, window_days: int) -> pd.DataFrame:
+def recommendation_outcomes(recommendations: pd.DataFrame, streams: pd.DataFrame, followers: pd.Series,
+                            window_days: int) -> pd.DataFrame:
     """One row per measured recommendation: its arm and its outcomes in the window.
 
     Columns added: `in_playlist_<streams|saves|skips>` (the track streamed from the recommended
     playlist), `track_<streams|saves|skips>` (the track anywhere), `started` (the track streamed
-    from that playlist at all: the observable sign that a pitch was accepted) and the two skip
-    rates (NaN without streams). `is_explore` defaults to False for publications made before the
-    exploration arm existed.
+    from that playlist at all: the observable sign that a pitch was accepted), the two skip
+    rates (NaN without streams), and `in_playlist_streams_per_1k_followers`: in-playlist streams
+    relative to the playlist's audience (`followers`, indexed by playlist_id; NaN for a playlist
+    it lacks). Stream counts follow playlist sizes, whose tail is so heavy that a few large
+    playlists decide any mean; per follower, the outcome measures the fit a pitch found.
+    `is_explore` defaults to False for publications made before the exploration arm existed.
     """
     recs = recommendations.copy()
     recs["run_date"] = pd.to_datetime(recs["run_date"]).dt.normalize()
@@ -44,6 +49,9 @@ def recommendation_outcomes(recommendations: pd.DataFrame, streams: pd.DataFrame
     measured = [f"{scope}_{count}" for scope in ("in_playlist", "track") for count in COUNTS]
     recs[measured] = recs[measured].fillna(0).astype("int64")
     recs["started"] = recs["in_playlist_streams"] > 0
+    audience = recs["playlist_id"].map(followers).to_numpy(dtype=float)
+    recs[PER_FOLLOWER] = np.divide(1000 * recs["in_playlist_streams"].to_numpy(dtype=float), audience,
+                                   out=np.full(len(recs), np.nan), where=audience > 0)
     for scope in ("in_playlist", "track"):
         plays = recs[f"{scope}_streams"].to_numpy(dtype=float)
         recs[f"{scope}_skip_rate"] = np.divide(recs[f"{scope}_skips"].to_numpy(dtype=float), plays,

@@ -12,21 +12,20 @@ import io
 import pandas as pd
 from matplotlib.figure import Figure
 
-HEADLINES = {
-    "lift": "Lift over random choice (streams per pitch)",
-    "promotion_effect": "Promotion effect (streams per pitch)",
-    "effect_per_placed_pitch": "Effect per placed pitch (streams)",
-    "saves_effect": "Saves effect (saves per pitch)",
-    "track_streams_effect": "Effect on the track's total streams",
-}
+from tastemaker.effect.estimation import LABELS
 
+# The estimates plot: one panel per unit, so no interval is drawn on another's scale.
+PLOT_PANELS = {
+    "streams per 1,000 playlist followers": ("lift_per_1k_followers", "promotion_effect_per_1k_followers"),
+    "streams": ("lift", "promotion_effect", "effect_per_placed_pitch"),
+}
 
 def render_report(summary: dict, per_artist: pd.DataFrame, by_rank: pd.DataFrame) -> str:
     level = round(summary["confidence"] * 100)
     rows = "".join(
         f"<tr><td>{label}</td><td id='{name}'>{_number(summary[name], 'value')}</td>"
         f"<td>{_number(summary[name], 'low')} .. {_number(summary[name], 'high')}</td></tr>"
-        for name, label in HEADLINES.items()
+        for name, label in LABELS.items()
     )
     cells = ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in summary["cells"].items())
     return f"""<!doctype html>
@@ -38,7 +37,8 @@ td:first-child{{text-align:left}}</style></head><body>
 {summary["measured"]} recommendations measured ({cells}), {summary.get("pending", 0)} still pending.</p>
 <table><tr><th>estimate</th><th>value</th><th>{level}% interval</th></tr>{rows}</table>
 <p>Lift: what the model's choice adds over a random eligible choice, per pitch. Promotion effect: what pitching
-one of the model's recommendations adds over not pitching it (control group). See docs/effect.md.</p>
+one of the model's recommendations adds over not pitching it (control group). Per 1,000 followers, every pitch
+weighs the same whatever its playlist's size: the headline. See docs/effect.md.</p>
 <h2>Estimates</h2>{_png(_estimates_plot(summary, level), "estimates with intervals")}
 <h2>Acceptance by rank</h2>{_png(_acceptance_plot(by_rank), "acceptance rate by rank")}
 <h2>Per artist</h2>{_png(_artist_plot(per_artist, level), "promotion effect per artist")}
@@ -59,16 +59,17 @@ def _png(figure: Figure, description: str) -> str:
 
 
 def _estimates_plot(summary: dict, level: int) -> Figure:
-    names = [name for name in ("lift", "promotion_effect", "effect_per_placed_pitch") if summary[name]]
-    figure = Figure(figsize=(6, 0.6 + 0.6 * max(len(names), 1)))
-    axes = figure.subplots()
-    for position, name in enumerate(names):
-        estimate = summary[name]
-        axes.errorbar(estimate["value"], position, xerr=[[estimate["value"] - estimate["low"]],
-                                                        [estimate["high"] - estimate["value"]]], fmt="o", capsize=4)
-    axes.axvline(0, color="grey", linewidth=1)
-    axes.set_yticks(range(len(names)), [HEADLINES[name] for name in names])
-    axes.set_xlabel(f"streams in the window, {level}% interval")
+    figure = Figure(figsize=(7, 4.5))
+    for axes, (unit, names) in zip(figure.subplots(len(PLOT_PANELS), 1), PLOT_PANELS.items()):
+        shown = [name for name in names if summary[name]]
+        for position, name in enumerate(shown):
+            estimate = summary[name]
+            axes.errorbar(estimate["value"], position, xerr=[[estimate["value"] - estimate["low"]],
+                                                            [estimate["high"] - estimate["value"]]], fmt="o", capsize=4)
+        axes.axvline(0, color="grey", linewidth=1)
+        axes.set_yticks(range(len(shown)), [LABELS[name].split(" (")[0] for name in shown])
+        axes.set_xlabel(f"{unit} in the window, {level}% interval")
+    figure.tight_layout()
     return figure
 
 

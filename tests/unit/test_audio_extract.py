@@ -135,21 +135,42 @@ def test_doubling_the_amplitude_adds_six_db_of_loudness_and_more_energy():
     assert loud_tags["energy"] > quiet_tags["energy"]
 
 
-def test_spectral_moments_and_rolloff_match_librosa_definitions():
+def test_spectrogram_and_spectral_shapes_match_librosa_definitions():
     import librosa
 
-    from tastemaker.audio.extract import spectral_moments, spectral_rolloff
+    from tastemaker.audio.spectrum import (
+        BandedFilterBank,
+        magnitude_frames,
+        spectral_contrast,
+        spectral_flatness,
+        spectral_moments,
+        spectral_rolloff,
+    )
 
     signal = chord_progression(57, MINOR_CHORDS) + click_track(110, 8.0)
-    magnitude = np.abs(librosa.stft(signal))
+    reference = np.abs(librosa.stft(signal, n_fft=PARAMS.n_fft, hop_length=PARAMS.hop_length))
+    magnitude = magnitude_frames(signal, PARAMS.n_fft, PARAMS.hop_length)
+    np.testing.assert_allclose(magnitude.T, reference, atol=1e-4 * reference.max())
     frequencies = librosa.fft_frequencies(sr=SR).astype(np.float32)
     centroid, bandwidth = spectral_moments(magnitude, frequencies)
-    np.testing.assert_allclose(centroid, librosa.feature.spectral_centroid(S=magnitude, sr=SR)[0], rtol=1e-4)
+    np.testing.assert_allclose(centroid, librosa.feature.spectral_centroid(S=reference, sr=SR)[0], rtol=1e-3)
     np.testing.assert_allclose(
-        bandwidth, librosa.feature.spectral_bandwidth(S=magnitude, sr=SR)[0], rtol=1e-3
+        bandwidth, librosa.feature.spectral_bandwidth(S=reference, sr=SR)[0], rtol=1e-3
     )
     np.testing.assert_allclose(
         spectral_rolloff(magnitude, frequencies),
-        librosa.feature.spectral_rolloff(S=magnitude, sr=SR),
+        librosa.feature.spectral_rolloff(S=reference, sr=SR),
         rtol=1e-4,
     )
+    np.testing.assert_allclose(
+        spectral_flatness(magnitude**2), librosa.feature.spectral_flatness(S=reference), rtol=1e-3, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        spectral_contrast(magnitude, frequencies),
+        librosa.feature.spectral_contrast(S=magnitude.T, sr=SR, freq=frequencies),
+        rtol=1e-5,
+    )
+    mel = librosa.filters.mel(sr=SR, n_fft=PARAMS.n_fft, n_mels=PARAMS.n_mels, dtype=np.float32)
+    power = magnitude**2
+    np.testing.assert_allclose(BandedFilterBank.from_dense(mel).apply(power), mel @ power.T, rtol=1e-4,
+                               atol=1e-6 * float((mel @ power.T).max()))

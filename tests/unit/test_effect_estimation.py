@@ -16,12 +16,34 @@ def synthetic_outcomes(model_effect: float, random_effect: float, rows: int, see
     baseline = rng.poisson(rng.gamma(0.5, 40, rows))
     added = np.where(is_control, 0, np.where(is_explore, random_effect, model_effect))
     streams = baseline + rng.poisson(added)
+    followers = rng.integers(500, 5000, rows)
     return pd.DataFrame({
         "run_date": pd.Timestamp("2026-06-30"), "artist_id": [f"AR{i % 8}" for i in range(rows)],
         "artist_name": [f"Artist {i % 8}" for i in range(rows)], "rank": rng.integers(1, 6, rows),
         "is_control": is_control, "is_explore": is_explore,
         "in_playlist_streams": streams, "in_playlist_saves": streams // 10, "in_playlist_skips": streams // 3,
         "track_streams": streams + 100, "started": streams > 0,
+        "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
+    })
+
+
+def playlist_market(rows: int, seed: int, model_acceptance: float, random_acceptance: float) -> pd.DataFrame:
+    """Pitches accepted at a rate that depends on the arm, on playlists with Pareto-tailed audiences.
+
+    An accepted pitch streams 100 times per 1,000 followers, so the true per-follower lift is
+    100 * (model_acceptance - random_acceptance).
+    """
+    rng = np.random.default_rng(seed)
+    is_explore, is_control = rng.random(rows) < 0.3, rng.random(rows) < 0.2
+    followers = 1000 * (1 + rng.pareto(1.1, rows))
+    chance = np.where(is_explore, random_acceptance, model_acceptance)
+    accepted = ~is_control & (rng.random(rows) < chance)
+    streams = rng.poisson(np.where(accepted, followers * 0.1, 0))
+    return pd.DataFrame({
+        "run_date": pd.Timestamp("2026-06-30"), "artist_id": "AR1", "artist_name": "Artist 1", "rank": 1,
+        "is_control": is_control, "is_explore": is_explore, "in_playlist_streams": streams,
+        "in_playlist_saves": 0, "in_playlist_skips": 0, "track_streams": streams, "started": streams > 0,
+        "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
     })
 
 
@@ -47,6 +69,27 @@ def test_intervals_cover_about_95_percent_of_repeated_experiments():
         lift = estimate_effects(outcomes, EffectParams(bootstrap_samples=400, seed=seed)).summary["lift"]
         hits += lift["low"] <= 40 <= lift["high"]
     assert hits >= 34
+
+
+def test_per_follower_lift_separates_a_better_chooser_where_stream_counts_cannot():
+    seeds = range(10)
+    results = [estimate_effects(playlist_market(400, seed, 0.4, 0.2), EffectParams(bootstrap_samples=400)).summary
+               for seed in seeds]
+    per_follower = [summary["lift_per_1k_followers"] for summary in results]
+    assert sum(lift["low"] <= 20 <= lift["high"] for lift in per_follower) >= 8
+    assert all(lift["low"] > 0 for lift in per_follower)
+    raw_width = np.median([(s["lift"]["high"] - s["lift"]["low"]) / abs(s["lift"]["value"]) for s in results])
+    per_follower_width = np.median([(lift["high"] - lift["low"]) / lift["value"] for lift in per_follower])
+    assert raw_width > 1.5 * per_follower_width
+
+
+def test_per_follower_lift_of_a_random_chooser_is_indistinguishable_from_zero():
+    hits = sum(
+        (lift := estimate_effects(playlist_market(400, seed, 0.3, 0.3), EffectParams(bootstrap_samples=400))
+         .summary["lift_per_1k_followers"])["low"] < 0 < lift["high"]
+        for seed in range(10)
+    )
+    assert hits >= 8
 
 
 def test_same_seed_same_interval_and_no_lift_without_exploration_rows():

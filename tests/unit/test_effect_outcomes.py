@@ -16,6 +16,8 @@ PUBLICATION = pd.DataFrame({
     "playlist_id": ["P1", "P1", "P2"], "is_control": [False, True, False],
 })
 
+FOLLOWERS = pd.Series({"P1": 2000, "P2": 500}, name="followers")
+
 STREAMS = reports([
     ("2026-06-30", "T1", "P1", "SE", 500, 400, 10, 5),   # on the run date: before the window
     ("2026-07-01", "T1", "P1", "SE", 40, 30, 10, 4),
@@ -28,12 +30,13 @@ STREAMS = reports([
 
 
 def test_outcomes_count_only_the_window_and_the_recommended_playlist():
-    outcomes = recommendation_outcomes(PUBLICATION, STREAMS, window_days=14).set_index("rank")
+    outcomes = recommendation_outcomes(PUBLICATION, STREAMS, FOLLOWERS, window_days=14).set_index("rank")
     assert len(outcomes) == 2                                   # the 07-05 publication is still pending
     assert outcomes.loc[1, "in_playlist_streams"] == 50
     assert outcomes.loc[1, "in_playlist_saves"] == 5
     assert outcomes.loc[1, "in_playlist_skip_rate"] == 15 / 50
     assert outcomes.loc[1, "track_streams"] == 62
+    assert outcomes.loc[1, "in_playlist_streams_per_1k_followers"] == 50 * 1000 / 2000
     assert bool(outcomes.loc[1, "started"])
     assert outcomes.loc[2, "in_playlist_streams"] == 0 and not outcomes.loc[2, "started"]
     assert pd.isna(outcomes.loc[2, "in_playlist_skip_rate"])
