@@ -12,11 +12,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import fsspec
 import pandas as pd
 import typer
+from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.table import Table
 
@@ -44,9 +47,29 @@ def run(source: Annotated[str | None, typer.Option(help="Landing zone folder or 
     params = load_params()
     _require_source(source or params.ingest.source)
     command = [sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
-    if subprocess.run(command, env=flow_environment(params)).returncode != 0:
-        raise typer.Exit(1)
+    with project_lock(params):
+        if subprocess.run(command, env=flow_environment(params)).returncode != 0:
+            raise typer.Exit(1)
     print_summary(params)
+
+
+@contextmanager
+def project_lock(params: Params) -> Iterator[None]:
+    """One pipeline run per project folder at a time: two would overwrite each other's stage outputs.
+
+    The operating system releases the lock when its process ends, so a killed run never leaves it behind.
+    """
+    params.paths.state.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(params.paths.state / "run.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise UserError(f"another run is working in this project ({lock.lock_file} is held): "
+                        "wait for it to finish") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def flow_environment(params: Params) -> dict[str, str]:
@@ -65,9 +88,11 @@ def flow_environment(params: Params) -> dict[str, str]:
 @app.command()
 def train(sweep: Annotated[int, typer.Option(help="Search N hyperparameter settings as nested MLflow runs.")] = 0):
     """Train, evaluate and register the ranker alone (on the validated data and features already there)."""
-    load_params()
+    params = load_params()
     command = [sys.executable, "-m", "pipelines.train"] + (["--sweep", str(sweep)] if sweep else [])
-    raise typer.Exit(subprocess.run(command).returncode)
+    with project_lock(params):
+        code = subprocess.run(command).returncode
+    raise typer.Exit(code)
 
 
 @app.command()

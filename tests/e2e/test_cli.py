@@ -6,6 +6,7 @@ import subprocess
 import pandas as pd
 import pytest
 import yaml
+from filelock import FileLock
 
 from tests.conftest import TINY_SEED, subprocess_env, tiny_params
 
@@ -68,6 +69,13 @@ def test_unknown_artist_is_a_one_line_error(ran):
 def test_missing_source_is_a_one_line_error(ran):
     project, _ = ran
     assert_one_line_error(tastemaker(project, "run", "--source", "no/such/folder"), "source folder not found")
+
+
+def test_a_second_run_in_the_same_project_is_refused_while_the_first_works(ran):
+    project, _ = ran
+    with FileLock(project / ".tastemaker" / "run.lock"):  # what a first `tastemaker run` holds
+        for command in (["run"], ["train"]):
+            assert_one_line_error(tastemaker(project, *command), "another run is working in this project")
 
 
 def test_bad_params_are_a_one_line_error(ran, tmp_path):
