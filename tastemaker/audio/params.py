@@ -60,14 +60,15 @@ def estimated_peak_mb(params: FeaturesParams) -> float:
     """Upper bound of the working memory for one file, above the interpreter and libraries.
 
     Decoding streams blocks through the resampler, so only the analysed signal is held: float32 samples,
-    the complex STFT, and a handful of spectrogram-sized float arrays derived from it.
+    its windowed frames, the complex STFT, and a handful of spectrogram-sized float arrays derived from it.
     """
     samples = params.max_analysis_s * params.analysis_sr
     frames = samples / params.hop_length + 1
     bins = params.n_fft // 2 + 1
     signal_bytes = 4 * samples * 3  # signal, padded copy for the STFT, loudness filter output
+    frames_bytes = 4 * frames * params.n_fft  # the windowed frames handed to the FFT
     spectrum_bytes = frames * bins * (8 + 4 * 6)  # complex STFT + magnitude, power and temporaries
-    return (signal_bytes + spectrum_bytes) / 2**20
+    return (signal_bytes + frames_bytes + spectrum_bytes) / 2**20
 
 
 def feature_set_version(params: FeaturesParams) -> str:
