@@ -2,9 +2,9 @@
 
 Each librosa call receives the spectrogram (`S=`) instead of the signal, so the signal is transformed once
 rather than once per feature; that, plus analysing a bounded window, is where the speed comes from.
-Filter banks are applied as float32 matrix products, and spectral centroid, bandwidth and roll-off are
-computed in `tastemaker.audio.spectrum` (same definitions as librosa's) because librosa renormalises the
-whole spectrogram per call.
+Filter banks are applied as float32 matrix products. Spectral centroid, bandwidth, roll-off, flatness and
+contrast are computed in `tastemaker.audio.spectrum`, with librosa's definitions, along the spectrogram's
+contiguous rows: librosa's functions work across them and renormalise or copy the whole spectrogram per call.
 """
 
 from __future__ import annotations

@@ -77,8 +77,8 @@ def spectral_contrast(magnitude: np.ndarray, frequencies: np.ndarray, n_bands: i
     """Peak-minus-valley level (dB) of each octave band per frame of (frames, bins) magnitudes, as
     (n_bands + 1, frames); librosa.feature.spectral_contrast's bands and definition.
 
-    librosa gathers each band with a boolean mask and sorts it along the bins' stride; here a band is
-    a slice of contiguous rows, sorted in place of the copy.
+    librosa gathers each band with a boolean mask and sorts it across the frames' stride; here a band is
+    a slice of every row, sorted along the row.
     """
     edges = np.concatenate([[0.0], fmin * 2.0 ** np.arange(n_bands + 1)])
     bins = magnitude.shape[1]

@@ -21,7 +21,7 @@ random, because curators accept some pitches of any kind.
 The lift is what choosing with the model adds over choosing at random: the extra streams per
 pitch that the model's choice earns compared with a random eligible choice. It estimates
 mean `lift_streams` over pitched model rows minus the same mean over pitched random rows, and
-it is zero, in expectation, for a model that ranks at random. It is the headline figure.
+it is zero, in expectation, for a model that ranks at random. It is the question the headline answers.
 
 Both are also measured per follower: Y'(r) = 1000 Y(r) / followers of r's playlist gives
 `lift_per_1k_followers` and `promotion_effect_per_1k_followers`. Playlist audiences are so
