@@ -89,3 +89,24 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def write_aac(path: Path, seconds: float, freq: float = 440.0, rate: int = 44100) -> Path:
+    """A stereo tone as AAC in an M4A container: a format libsndfile cannot read."""
+    import av
+    import numpy as np
+
+    t = np.arange(int(seconds * rate)) / rate
+    tone = (0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    planar = np.stack([tone, tone])
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=rate, layout="stereo")
+        for start in range(0, planar.shape[1], 1024):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(planar[:, start : start + 1024]),
+                                               format="fltp", layout="stereo")
+            frame.sample_rate = rate
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path

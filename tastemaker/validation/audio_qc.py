@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pyloudnorm
-import soundfile
 import soxr
+
+from tastemaker.audio.reader import open_audio
 
 BLOCK_FRAMES = 1 << 16
 # Bump when the way measurements are computed changes, to invalidate cached ones.
@@ -45,10 +46,10 @@ class AudioMeasurement:
 
 
 def measure_audio(path: Path, settings: MeasureSettings) -> AudioMeasurement:
-    """Decode `path` block by block; soundfile detects the format from the content, so a
+    """Decode `path` block by block; the readers detect the format from the content, so a
     renamed or mislabelled file is judged by what it is. Loudness is integrated over the
     first `loudness_window_s` seconds, which covers whole songs while capping memory."""
-    with soundfile.SoundFile(path) as audio:
+    with open_audio(path) as audio:
         rate, channels = audio.samplerate, audio.channels
         silence_level = 10 ** (settings.silence_threshold_dbfs / 20)
         oversampler = soxr.ResampleStream(rate, rate * settings.true_peak_oversampling, channels)
@@ -57,7 +58,7 @@ def measure_audio(path: Path, settings: MeasureSettings) -> AudioMeasurement:
         first_sound = last_sound = None
         clipped = peak = 0.0
         frames = 0
-        for block in audio.blocks(blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
+        for block in audio.blocks(BLOCK_FRAMES):
             magnitude = np.abs(block)
             sounding = np.flatnonzero(magnitude.max(axis=1) > silence_level)
             if sounding.size:

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 import soundfile
 from fixtures.validation_landing import tone_params, write_tone
+from tests.conftest import write_aac
 
+from tastemaker.audio.reader import DecodeError
 from tastemaker.validation.audio_qc import MeasureSettings, measure_audio
 from tastemaker.validation.audio_rules import audio_findings
 from tastemaker.validation.isolation import Crashed, map_isolated
@@ -81,8 +83,19 @@ def test_format_is_recognised_by_content_not_extension(tmp_path: Path):
 
     fake = tmp_path / "fake.wav"
     fake.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" + os.urandom(64))
-    with pytest.raises(soundfile.LibsndfileError):
+    with pytest.raises(DecodeError, match="Invalid data"):
         measure_audio(fake, SETTINGS)
+
+
+def test_aac_in_m4a_is_measured_through_ffmpeg(tmp_path: Path):
+    path = write_aac(tmp_path / "track.m4a", seconds=12)
+    with pytest.raises(soundfile.LibsndfileError):
+        soundfile.info(path)
+    measured = measure_audio(path, SETTINGS)
+    assert "mp4" in measured.format and (measured.sample_rate, measured.channels) == (44100, 2)
+    assert measured.duration_measured_s == pytest.approx(12, abs=0.1)
+    # Two channels of a 0.3-amplitude 440 Hz sine: -0.691 + 10 log10(2 * 0.3**2 / 2) = -11.15 LUFS.
+    assert measured.loudness_lufs == pytest.approx(-11.15, abs=0.3)
 
 
 def test_verdicts_come_from_params_not_from_measuring(tmp_path: Path):

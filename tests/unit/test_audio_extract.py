@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import soundfile
 
-from tastemaker.audio.decode import DecodeError, analysis_windows, load_analysis_signal
+from tastemaker.audio.decode import analysis_windows, load_analysis_signal
 from tastemaker.audio.extract import TAG_COLUMNS, analyse_signal, feature_columns
 from tastemaker.audio.params import FeaturesParams
+from tastemaker.audio.reader import DecodeError
 
 SR = 22050
 PARAMS = FeaturesParams()
@@ -174,3 +175,14 @@ def test_spectrogram_and_spectral_shapes_match_librosa_definitions():
     power = magnitude**2
     np.testing.assert_allclose(BandedFilterBank.from_dense(mel).apply(power), mel @ power.T, rtol=1e-4,
                                atol=1e-6 * float((mel @ power.T).max()))
+
+
+def test_aac_in_m4a_is_decoded_through_ffmpeg_window_by_window(tmp_path: Path):
+    from tests.conftest import write_aac
+
+    path = write_aac(tmp_path / "long.m4a", seconds=60, freq=440.0)
+    signal = load_analysis_signal(path, SR, segment_s=10, max_analysis_s=20)
+    assert signal.track_duration_s == pytest.approx(60, abs=0.1)
+    assert len(signal.samples) == pytest.approx(20 * SR, abs=0.01 * SR)  # two 10 s windows, not the file
+    spectrum = np.abs(np.fft.rfft(signal.samples[SR : 2 * SR]))
+    assert np.argmax(spectrum) == pytest.approx(440, abs=2)  # 1 Hz bins over one second
