@@ -8,6 +8,7 @@ functions get the transposed view, `magnitude.T`, which is the (bins, frames) ar
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,7 +84,7 @@ def spectral_contrast(magnitude: np.ndarray, frequencies: np.ndarray, n_bands: i
     edges = np.concatenate([[0.0], fmin * 2.0 ** np.arange(n_bands + 1)])
     bins = magnitude.shape[1]
     valley, peak = [], []
-    for band, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+    for band, (low, high) in enumerate(itertools.pairwise(edges)):
         inside = np.flatnonzero((frequencies >= low) & (frequencies <= high))
         first = inside[0] - 1 if band > 0 else inside[0]  # a band also takes the bin below it
         last = bins - 1 if band == n_bands else inside[-1]  # the top band runs to Nyquist

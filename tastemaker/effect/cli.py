@@ -13,6 +13,7 @@ from rich.table import Table
 
 from tastemaker.effect.estimation import LABELS
 
+
 def print_effect(summary: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary, indent=2, sort_keys=True, default=str))

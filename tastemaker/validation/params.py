@@ -30,6 +30,7 @@ class ValidateParams(BaseModel):
     loudness_window_s: float = Field(420.0, gt=0)
     true_peak_oversampling: int = Field(4, ge=1)
     qc_workers: int = Field(2, ge=1)
+    decode_timeout_s: float = Field(300.0, gt=0)  # a file that takes longer is reported as decoder_crashed
 
     # Stage outcome
     max_quarantine_share: float = Field(0.05, ge=0, le=1)

@@ -48,7 +48,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "count_exceeds_streams": ("error", "skips, saves or listeners exceed streams"),
     # Audio
     "audio_undecodable": ("error", "the file is not audio any decoder can read, whatever its extension"),
-    "decoder_crashed": ("error", "decoding the file crashed the decoder process"),
+    "decoder_crashed": (
+        "error", "decoding the file crashed the decoder process or outlived validate.decode_timeout_s"
+    ),
     "too_short": ("error", "shorter than validate.min_duration_s"),
     "low_sample_rate": ("warning", "sample rate below validate.min_sample_rate"),
     "channel_count": ("error", "channel count not in validate.allowed_channels"),

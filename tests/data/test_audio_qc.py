@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 from fixtures.validation_landing import tone_params, write_tone
-from tests.conftest import write_aac
 
 from tastemaker.audio.reader import DecodeError
 from tastemaker.validation.audio_qc import MeasureSettings, measure_audio
 from tastemaker.validation.audio_rules import audio_findings
 from tastemaker.validation.isolation import Crashed, map_isolated
 from tastemaker.validation.qc_cache import record_of
+from tests.conftest import write_aac
 
 SETTINGS = MeasureSettings(
     silence_threshold_dbfs=-60, clip_level=0.999, loudness_window_s=420, true_peak_oversampling=4
@@ -117,3 +118,19 @@ def test_a_crashing_input_costs_only_its_own_result():
 
     assert results[0] == 4 and results[2] == 16
     assert isinstance(results[1], Crashed)
+
+
+def _square_or_hang(value: int) -> int:
+    if value == 3:
+        time.sleep(600)  # a decoder stuck in a loop never returns either
+    return value * value
+
+
+@pytest.mark.slow
+def test_a_hanging_input_costs_only_its_own_result_and_its_timeout():
+    started = time.monotonic()
+    results = map_isolated(_square_or_hang, [2, 3, 4], workers=2, timeout_s=2)
+
+    assert results[0] == 4 and results[2] == 16
+    assert isinstance(results[1], Crashed) and "longer than 2 s" in results[1].detail
+    assert time.monotonic() - started < 60
