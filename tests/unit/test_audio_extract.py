@@ -10,6 +10,7 @@ from tastemaker.audio.decode import analysis_windows, load_analysis_signal
 from tastemaker.audio.extract import TAG_COLUMNS, analyse_signal, feature_columns
 from tastemaker.audio.params import FeaturesParams
 from tastemaker.audio.reader import DecodeError
+from tests.conftest import write_aac
 
 SR = 22050
 PARAMS = FeaturesParams()
@@ -178,8 +179,6 @@ def test_spectrogram_and_spectral_shapes_match_librosa_definitions():
 
 
 def test_aac_in_m4a_is_decoded_through_ffmpeg_window_by_window(tmp_path: Path):
-    from tests.conftest import write_aac
-
     path = write_aac(tmp_path / "long.m4a", seconds=60, freq=440.0)
     signal = load_analysis_signal(path, SR, segment_s=10, max_analysis_s=20)
     assert signal.track_duration_s == pytest.approx(60, abs=0.1)
