@@ -36,8 +36,8 @@ def run(params: Params) -> dict:
     provenance = lineage(params)
     scored = pd.read_parquet(params.paths.scores / "scores.parquet")
     rules = params.publish
-    if rules.eligible_territories:  # before exploration too: random slots respect licensing as well
-        scored = scored[in_territories(scored["playlist_id"], playlists, rules.eligible_territories)]
+    # Before exploration too: random slots respect licensing as well.
+    scored = scored[in_territories(scored["playlist_id"], playlists, rules.eligible_territories)]
     pitches = explore(select_pitches(scored, rules), scored, rules.explore_share, rules.explore_seed,
                       run_date.isoformat(), rules.max_pitches_per_playlist, rules.max_pitches_per_track)
     pitches = pitches.join(expected_streams(pitches, tables["streams"], playlists, rules.band_window_days,

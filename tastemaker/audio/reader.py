@@ -38,7 +38,7 @@ class AudioReader(Protocol):
 def open_audio(path: Path) -> Iterator[AudioReader]:
     try:
         reader: _SoundfileReader | _FFmpegReader = _SoundfileReader(path)
-    except (soundfile.LibsndfileError, RuntimeError) as soundfile_error:
+    except RuntimeError as soundfile_error:  # libsndfile's errors are all RuntimeErrors
         try:
             reader = _FFmpegReader(path)
         except (av.error.FFmpegError, DecodeError) as ffmpeg_error:

@@ -1,11 +1,13 @@
 """From scored pairs to each artist's pitch list: business rules first, then the top K.
 
-Rules, applied to every artist on its own:
+Territory eligibility comes first, on the candidates themselves (`in_territories`), so every
+later choice, the random exploration slots included, respects it: given the label's licensed
+territories (`eligible_territories`, ISO 3166 alpha-2, any case), only playlists whose
+`territory` (from the `playlists` table) is one of them are pitched; a playlist with no territory
+is not pitched then. An empty list means every territory.
+
+Then rules applied to every artist on its own:
 - never pitch a track to a playlist it is already in (`already_placed`);
-- territory eligibility: given the label's licensed territories (`eligible_territories`, ISO
-  3166 alpha-2, any case), only playlists whose `territory` (from the `playlists` table) is one
-  of them are pitched; a playlist with no territory is not pitched then. None or an empty list
-  means every territory;
 - at most `max_pitches_per_playlist` pitches per artist to the same playlist and at most
   `max_pitches_per_track` per track (from `params.yaml`, section `publish`);
 - `top_k` pitches per artist.
@@ -25,16 +27,9 @@ import pandas as pd
 from tastemaker.config import PublishParams
 
 
-def select_pitches(
-    scored: pd.DataFrame,
-    rules: PublishParams,
-    playlists: pd.DataFrame | None = None,
-    eligible_territories: list[str] | None = None,
-) -> pd.DataFrame:
+def select_pitches(scored: pd.DataFrame, rules: PublishParams) -> pd.DataFrame:
     """Each artist's pitches (the columns of `scored` but `already_placed`, plus `rank`: 1 = pitch first)."""
     eligible = scored[~scored["already_placed"].to_numpy(dtype=bool)]
-    if eligible_territories:
-        eligible = eligible[in_territories(eligible["playlist_id"], playlists, eligible_territories)]
     artist = pd.factorize(eligible["artist_id"], sort=True)[0]
     track = pd.factorize(eligible["isrc"], sort=True)[0]
     playlist = pd.factorize(eligible["playlist_id"], sort=True)[0]
@@ -49,6 +44,9 @@ def select_pitches(
 
 
 def in_territories(playlist_ids: pd.Series, playlists: pd.DataFrame | None, territories: list[str]) -> np.ndarray:
+    """Which of `playlist_ids` are in one of the licensed `territories` (all of them when none are listed)."""
+    if not territories:
+        return np.ones(len(playlist_ids), dtype=bool)
     if playlists is None:
         raise ValueError("eligible_territories needs the playlists table (playlist_id, territory)")
     territory = playlists.set_index("playlist_id")["territory"].astype("string").str.strip().str.upper()

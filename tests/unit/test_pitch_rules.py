@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from tastemaker.config import PublishParams
-from tastemaker.ranking.pitches import mark_control, select_pitches
+from tastemaker.ranking.pitches import in_territories, mark_control, select_pitches
 
 
 def scored_pairs():
@@ -70,23 +70,26 @@ def playlist_territories():
     return pd.DataFrame({"playlist_id": ["P1", "P2", "P3", "P4"], "territory": ["GB", "us", "FR", None]})
 
 
+def licensed(scored, territories):
+    """What the publish stage hands to the selection: the candidates in the licensed territories."""
+    return scored[in_territories(scored["playlist_id"], playlist_territories(), territories)]
+
+
 def test_playlists_outside_the_licensed_territories_are_never_pitched():
-    pitches = select_pitches(scored_pairs(), PublishParams(top_k=10, max_pitches_per_playlist=2),
-                             playlists=playlist_territories(), eligible_territories=["gb", "US"])
+    pitches = select_pitches(licensed(scored_pairs(), ["gb", "US"]), PublishParams(top_k=10, max_pitches_per_playlist=2))
     assert set(pitches["playlist_id"]) == {"P1", "P2"}  # P2's lower-case "us" matches; no territory is excluded
     assert pitches.groupby("artist_id")["rank"].apply(list).to_dict() == {"A1": [1, 2, 3, 4], "A2": [1, 2]}
 
 
 def test_no_territory_list_means_every_territory():
-    everywhere = select_pitches(scored_pairs(), PublishParams(), playlists=playlist_territories(),
-                                eligible_territories=[])
+    everywhere = select_pitches(licensed(scored_pairs(), []), PublishParams())
     assert set(everywhere["playlist_id"]) == {"P1", "P2", "P3", "P4"}
     assert everywhere.equals(select_pitches(scored_pairs(), PublishParams()))
 
 
 def test_territory_rule_without_the_playlists_table_is_refused():
     with pytest.raises(ValueError, match="playlists table"):
-        select_pitches(scored_pairs(), PublishParams(), eligible_territories=["GB"])
+        in_territories(scored_pairs()["playlist_id"], None, ["GB"])
 
 
 def greedy_reference(scored, rules):
