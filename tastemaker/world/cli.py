@@ -58,6 +58,8 @@ def advance(
     """Move the world forward: new releases, new reports, curators answering the published pitches."""
     from tastemaker.world.advance import advance_world
 
+    if publication is None:
+        typer.echo("no publication given: curators answered no pitches", err=True)
     with console.status(f"advancing {world} by {days} days"):
         summary = _run(advance_world, world, days, publication=publication, seed=seed)
     typer.echo(
