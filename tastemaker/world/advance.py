@@ -27,7 +27,6 @@ from tastemaker.world.appeal import pair_appeal
 from tastemaker.world.audio_files import write_track_files
 from tastemaker.world.catalog import make_tracks
 from tastemaker.world.curators import (
-    CLOSED_IN_WINDOW_SHARE,
     acceptance_by_size,
     active_on,
     capacity_per_month,
@@ -44,8 +43,7 @@ from tastemaker.world.presets import PRESETS
 PUBLICATION_COLUMNS = ("run_date", "artist_id", "rank", "isrc", "playlist_id", "score", "is_control")
 # New releases per day, relative to the size of the initial catalog (about a third of it per year).
 RELEASES_PER_TRACK_PER_DAY = 1 / (3 * 365)
-# Daily chance that a living playlist closes, and that a fraudulent one buys another batch.
-CLOSING_PER_DAY = CLOSED_IN_WINDOW_SHARE / PLACEMENT_RATE_DAYS
+# Daily chance that a fraudulent playlist buys another batch of followers.
 FOLLOWER_PURCHASES_PER_DAY = 1 / 60
 
 
@@ -83,7 +81,7 @@ def advance_world(
     if len(new_tracks) and settings.track_seconds > 0:
         write_track_files(new_tracks, landing / "audio", state.seed)
     tracks = pd.concat([tracks, new_tracks[tracks.columns]], ignore_index=True)
-    playlists = _age_playlists(playlists, days, first_day, rng)
+    playlists = _age_playlists(playlists, days, first_day, settings.closing_share / PLACEMENT_RATE_DAYS, rng)
 
     pitches, pitched_placements = _curators_answer(pitches, tracks, playlists, first_day, days, rng)
     curator_placements = plan_curator_placements(
@@ -140,7 +138,7 @@ def _new_releases(artists, catalog_size, days, first_day, today, state, rng) -> 
     )
 
 
-def _age_playlists(playlists: pd.DataFrame, days: int, first_day: dt.date, rng) -> pd.DataFrame:
+def _age_playlists(playlists: pd.DataFrame, days: int, first_day: dt.date, closing_per_day: float, rng):
     """Playlists `days` later: tastes drifted, audiences grown or shrunk, some closed, more bought."""
     aged = tastes_at(playlists, days)
     growth = np.exp(aged["follower_growth"].to_numpy() * days / 365)
@@ -153,7 +151,7 @@ def _age_playlists(playlists: pd.DataFrame, days: int, first_day: dt.date, rng) 
 
     start = np.datetime64(first_day, "D")
     living = active_on(aged, start) & aged["active_to"].isna().to_numpy()
-    closes = living & (rng.random(len(aged)) < days * CLOSING_PER_DAY)
+    closes = living & (rng.random(len(aged)) < days * closing_per_day)
     closing_days = start + rng.integers(0, days, len(aged))
     aged["active_to"] = aged["active_to"].mask(closes, pd.to_datetime(closing_days))
     return aged

@@ -72,14 +72,17 @@ def pair_appeal_without_sound(track_styles: pd.DataFrame, playlist_tastes: pd.Da
 def sound_distance(track_styles: pd.DataFrame, playlist_tastes: pd.DataFrame, pairwise: bool) -> np.ndarray:
     """d of the docstring above: how far a track sounds from a taste, in taste widths."""
     track_column, playlist_column = _aligners(pairwise)
+
+    def taste(column: str) -> np.ndarray:
+        return playlist_column(playlist_tastes[column].to_numpy(dtype=float))
+
     squared = 0.0
     for column, unit in STYLE_UNITS.items():
-        track_values = track_column(track_styles[column].to_numpy(dtype=float))
-        diff = (track_values - playlist_column(playlist_tastes[f"taste_{column}"].to_numpy(dtype=float))) / unit
+        diff = (track_column(track_styles[column].to_numpy(dtype=float)) - taste(f"taste_{column}")) / unit
         squared = squared + diff**2
     is_major = track_column(track_styles["mode"].to_numpy() == "major")
-    squared = squared + ((is_major - playlist_column(playlist_tastes["taste_major"].to_numpy(dtype=float))) / MODE_UNIT) ** 2
-    return np.sqrt(squared / (len(STYLE_UNITS) + 1)) / playlist_column(playlist_tastes["taste_width"].to_numpy(dtype=float))
+    squared = squared + ((is_major - taste("taste_major")) / MODE_UNIT) ** 2
+    return np.sqrt(squared / (len(STYLE_UNITS) + 1)) / taste("taste_width")
 
 
 def _logit(tracks: pd.DataFrame, playlists: pd.DataFrame, pairwise: bool, hear: bool) -> np.ndarray:

@@ -68,6 +68,20 @@ def advance(
     )
 
 
+@app.command()
+def describe(
+    world: Path = typer.Argument(..., help="Landing zone of a world (its truth is read if beside it)."),
+) -> None:
+    """Print the market-shape figures of a world: popularity, sparsity, churn, fraud, genre quality."""
+    from tastemaker.world.describe import describe_world
+
+    figures = _run(describe_world, world)
+    width = max(len(name) for name in figures)
+    for name, value in figures.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        typer.echo(f"{name:<{width}}  {shown}")
+
+
 def _run(function, *args, **kwargs):
     """Turn a user mistake into one line on stderr and exit code 2, never a traceback."""
     try:

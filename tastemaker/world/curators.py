@@ -17,13 +17,13 @@ import pandas as pd
 from tastemaker.world import names
 from tastemaker.world.appeal import STYLE_UNITS
 from tastemaker.world.catalog import TERRITORIES
+from tastemaker.world.presets import WorldPreset
 from tastemaker.world.styles import ARTIST_SPREAD, CONTINUOUS_STYLE, GENRE_NAMES, substyle_table
 
 SCENE_FAN_SHARE = 0.6
-# Playlist life: share created inside the report window, share closed before the world's today,
-# and share that does not exist yet (they appear as the world advances).
+# Playlist life: share created inside the report window, and share that does not exist yet
+# (they appear as the world advances); the share closed inside the window is a preset's.
 NEW_IN_WINDOW_SHARE = 0.1
-CLOSED_IN_WINDOW_SHARE = 0.04
 UPCOMING_SHARE = 0.08
 UPCOMING_WITHIN_DAYS = 90
 # How far a taste centre moves per year, in artist spreads per axis.
@@ -31,12 +31,10 @@ DRIFT_PER_YEAR = 1.0
 
 
 def make_playlists(
-    count: int,
+    preset: WorldPreset,
     artists: pd.DataFrame,
     first_day: dt.date,
     today: dt.date,
-    mood_share: float,
-    fraud_share: float,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Playlists with public metadata and a hidden taste, life span and honesty.
@@ -44,6 +42,7 @@ def make_playlists(
     Anchor sub-styles and favourite scenes follow the label's roster, so most playlists have
     tracks that fit them.
     """
+    count, mood_share = preset.playlists, preset.mood_playlist_share
     table = substyle_table()
     anchors = rng.choice(artists["substyle"].to_numpy(), count)
     is_mood = rng.random(count) < mood_share
@@ -54,8 +53,8 @@ def make_playlists(
     main_genres = table.loc[anchors, "genre"].to_numpy()
 
     public_followers = np.minimum((1000 * (1 + rng.pareto(1.1, count))).astype(np.int64), 20_000_000)
-    is_fraud = _fraud_flags(count, fraud_share, rng)
-    bought_share = np.where(is_fraud, rng.uniform(0.7, 0.95, count), 0.0)
+    is_fraud = _fraud_flags(count, preset.fraud_share, rng)
+    bought_share = np.where(is_fraud, rng.uniform(0.85, 0.97, count), 0.0)
     playlists = pd.DataFrame(
         {
             "playlist_id": [f"PL{i + 1:05d}" for i in range(count)],
@@ -85,18 +84,21 @@ def make_playlists(
     playlists["scene_love"] = np.where(is_fan, rng.uniform(0.5, 1.5, count), 0.0)
     playlists["openness"] = rng.beta(2, 2, count)
     playlists["is_fraud"] = is_fraud
-    playlists["real_followers"] = np.maximum(1, np.round(public_followers * (1 - bought_share))).astype(np.int64)
+    real_followers = np.maximum(1, np.round(public_followers * (1 - bought_share)))
+    playlists["real_followers"] = real_followers.astype(np.int64)
     playlists["follower_growth"] = rng.normal(0.15, 0.35, count)  # log change per year
-    playlists["active_from"], playlists["active_to"] = _life_spans(count, first_day, today, rng)
+    playlists["active_from"], playlists["active_to"] = _life_spans(
+        count, preset.closing_share, first_day, today, rng
+    )
     return playlists
 
 
 def acceptance_by_size(followers) -> np.ndarray:
-    """How readily a curator adds a fitting track: 1 for a small list, 1/4 at one million followers.
+    """How readily a curator adds a fitting track: 0.76 at 1,000 followers, 0.5 at 10,000, 0.09 at 1M.
 
     Big playlists get far more submissions than slots, so each one is less likely to get in.
     """
-    return 1.0 / (1.0 + np.sqrt(np.asarray(followers, dtype=float) / 110_000))
+    return 1.0 / (1.0 + np.sqrt(np.asarray(followers, dtype=float) / 10_000))
 
 
 def capacity_per_month(followers) -> np.ndarray:
@@ -138,7 +140,7 @@ def _fraud_flags(count: int, share: float, rng: np.random.Generator) -> np.ndarr
     return flags
 
 
-def _life_spans(count: int, first_day: dt.date, today: dt.date, rng: np.random.Generator):
+def _life_spans(count: int, closing_share: float, first_day: dt.date, today: dt.date, rng):
     """(active_from, active_to) per playlist; active_to is NaT while a playlist lives on."""
     first, last = np.datetime64(first_day, "D"), np.datetime64(today, "D")
     window = int((last - first).astype(int)) + 1
@@ -146,7 +148,7 @@ def _life_spans(count: int, first_day: dt.date, today: dt.date, rng: np.random.G
     ends = np.full(count, np.datetime64("NaT"), dtype="datetime64[D]")
     fate = rng.random(count)
     is_new = fate < NEW_IN_WINDOW_SHARE
-    is_closed = (fate >= NEW_IN_WINDOW_SHARE) & (fate < NEW_IN_WINDOW_SHARE + CLOSED_IN_WINDOW_SHARE)
+    is_closed = (fate >= NEW_IN_WINDOW_SHARE) & (fate < NEW_IN_WINDOW_SHARE + closing_share)
     is_upcoming = fate >= 1 - UPCOMING_SHARE
     starts[is_new] = first + rng.integers(0, window - 14, is_new.sum())
     ends[is_closed] = first + rng.integers(window // 3, window - 1, is_closed.sum())

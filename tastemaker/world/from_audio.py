@@ -54,10 +54,9 @@ def catalog_from_audio(source: Path, audio_out: Path, rng: np.random.Generator, 
     tracks = pd.DataFrame(rows)
     tracks["isrc"] = _unique_isrcs(tracks["isrc"], tracks["release_date"])
     artists = _artists_from_tracks(tracks, rng)
-    tracks = tracks.drop(columns="substyle").merge(
-        artists[["artist_name", "artist_id", "substyle", "scene", "popularity", "home_territory", "label_index"]],
-        on="artist_name",
-    ).rename(columns={"popularity": "artist_popularity"})
+    from_artist = ["artist_name", "artist_id", "substyle", "scene", "popularity", "home_territory"]
+    tracks = tracks.drop(columns="substyle").merge(artists[[*from_artist, "label_index"]], on="artist_name")
+    tracks = tracks.rename(columns={"popularity": "artist_popularity"})
     tracks["label"] = [LABELS[i][0] for i in tracks["label_index"]]
     return artists, tracks.drop(columns="label_index"), untagged
 

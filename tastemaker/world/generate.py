@@ -73,15 +73,7 @@ def generate_world(
         if settings.track_seconds > 0:
             _write_audio(tracks, landing / "audio", seed, progress)
 
-    playlists = make_playlists(
-        settings.playlists,
-        artists,
-        first_day,
-        today,
-        settings.mood_playlist_share,
-        settings.fraud_share,
-        rng,
-    )
+    playlists = make_playlists(settings, artists, first_day, today, rng)
     placements = plan_curator_placements(
         tracks,
         playlists,

@@ -26,7 +26,7 @@ from tastemaker.world.catalog import TERRITORIES
 from tastemaker.world.curators import acceptance_by_size, active_on, tastes_at
 
 REACH = 0.01
-BOT_REACH = 0.004
+BOT_REACH = 0.006
 CANDIDATE_PLAYLISTS = 64
 # A track's placements follow one push (release, a campaign, a viral moment): they start within
 # CAMPAIGN_DAYS of it.
@@ -216,9 +216,10 @@ def _playlist_streams(tracks, playlists, placements, first_day, last_day, today,
         counts = _outcomes(streams, skip_rate, save_rate, listener_rate, rng)
         frames.append(_rows(dates, placements, placement_of_row, territories[column], counts))
     bot_streams = rng.poisson(bought * BOT_REACH * rng.lognormal(0, 0.2, len(bought)))
+    loops_per_account = rng.integers(6, 16, len(bought))
     bot_counts = {
         "streams": bot_streams,
-        "listeners": np.where(bot_streams > 0, np.maximum(1, bot_streams // rng.integers(6, 16, len(bought))), 0),
+        "listeners": np.where(bot_streams > 0, np.maximum(1, bot_streams // loops_per_account), 0),
         "skips": rng.binomial(bot_streams, 0.01),
         "saves": rng.binomial(bot_streams, 0.0005),
     }
@@ -241,7 +242,8 @@ def _rows(dates, placements, placement_of_row, territory_of_placement, counts) -
 
 def playlist_territory_table(playlists: pd.DataFrame) -> pd.DataFrame:
     """Per placement row: the playlist's home territory, then two others fixed by its id."""
-    return _territories(playlists["territory"].to_numpy(), playlists["playlist_id"], len(PLAYLIST_TERRITORY_SHARES))
+    homes = playlists["territory"].to_numpy()
+    return _territories(homes, playlists["playlist_id"], len(PLAYLIST_TERRITORY_SHARES))
 
 
 def _organic_streams(tracks, first_day, last_day, organic_territories, rng) -> pd.DataFrame:

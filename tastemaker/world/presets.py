@@ -33,6 +33,9 @@ class WorldPreset(BaseModel):
     genre_wrong_share: float = Field(0.10, description="tracks delivered with another genre than their own")
     mood_playlist_share: float = Field(0.3, description="cross-genre mood and scene playlists")
     fraud_share: float = Field(0.05, description="playlists with bought followers and bot streams")
+    closing_share: float = Field(
+        0.04, description="playlists closing per 120 days; their past report rows name unlisted playlists"
+    )
     write_full_appeal: bool = True
 
 
@@ -47,6 +50,9 @@ PRESETS: dict[str, WorldPreset] = {
         track_seconds=30.0,
         campaigns_per_track=1.5,
         scenes=3,
+        # With a dozen playlists, one closed list would hold more than the 5% of report rows
+        # validation may quarantine, so tiny playlists never close.
+        closing_share=0.0,
     ),
     "demo": WorldPreset(
         artists=40,

@@ -106,10 +106,18 @@ GENRES: tuple[Genre, ...] = tuple(Genre(name, **row) for name, row in genre_tabl
 
 
 def sample_substyles(genres: pd.Series, rng: np.random.Generator) -> np.ndarray:
-    """One sub-style per artist, uniformly among its genre's."""
+    """One sub-style per artist, dealt round-robin over a shuffled order within each genre.
+
+    A genre with at least three artists then covers all its sub-styles.
+    """
     table = substyle_table()
-    by_genre = {g: table.index[table["genre"] == g].to_numpy() for g in GENRE_NAMES}
-    return np.array([by_genre[g][rng.integers(len(by_genre[g]))] for g in genres])
+    order = {g: rng.permutation(table.index[table["genre"] == g].to_numpy()) for g in GENRE_NAMES}
+    dealt = {g: 0 for g in GENRE_NAMES}
+    picks = []
+    for genre in genres:
+        picks.append(order[genre][dealt[genre] % len(order[genre])])
+        dealt[genre] += 1
+    return np.array(picks)
 
 
 def sample_artist_styles(substyles: pd.Series, rng: np.random.Generator) -> pd.DataFrame:

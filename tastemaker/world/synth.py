@@ -75,7 +75,8 @@ def render_track(
     audio = (
         np.stack([mix_left, mix_right], axis=1) if channels == 2 else (0.5 * (mix_left + mix_right))[:, None]
     )
-    return _master(_reverb(audio, float(style["space"]), sample_rate, rng), energy)
+    space = float(style.get("space", 0.0))  # styles measured before space existed: a dry room
+    return _master(_reverb(audio, space, sample_rate, rng), energy)
 
 
 def _reverb(audio: np.ndarray, space: float, sample_rate: int, rng: np.random.Generator) -> np.ndarray:
