@@ -122,3 +122,28 @@ def test_there_are_placements_to_train_validate_and_hold_out_on(tiny):
     assert (days_before_today.between(30, 43)).sum() >= 1
     assert (days_before_today < 30).sum() >= 3
     assert tiny.days >= 90
+
+
+def test_describe_prints_the_market_figures_of_a_world(tiny):
+    from typer.testing import CliRunner
+
+    from tastemaker.world.cli import app
+
+    result = CliRunner().invoke(app, ["describe", str(tiny.landing)])
+    assert result.exit_code == 0, result.output
+    printed = dict(line.split() for line in result.stdout.strip().splitlines())
+    assert int(printed["tracks"]) == tiny.tracks and int(printed["report_days"]) == tiny.days
+    assert 0 < float(printed["top_1pct_tracks_stream_share"]) < float(printed["top_10pct_tracks_stream_share"])
+    assert "fraud_playlist_share" in printed  # the truth beside it is read too
+
+
+def test_describe_refuses_a_folder_that_is_not_a_landing_zone(tmp_path):
+    from typer.testing import CliRunner
+
+    from tastemaker.world.cli import app
+
+    (tmp_path / "catalog.csv").write_text("isrc\n")
+    result = CliRunner().invoke(app, ["describe", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is not a landing zone" in lines[0] and "Traceback" not in result.output
