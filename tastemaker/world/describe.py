@@ -73,6 +73,14 @@ def _truth_figures(truth: Path, listed: pd.DataFrame, streams, first_day, today,
     tracks = pd.read_parquet(truth / "tracks.parquet")
     playlists = pd.read_parquet(truth / "playlists.parquet")
     placements = pd.read_parquet(truth / "placements.parquet")
+    lacking = sorted(
+        ({"substyle", "scene", "catalog_genre"} - set(tracks.columns))
+        | ({"kind", "is_fraud", "active_from", "active_to"} - set(playlists.columns))
+    )
+    if lacking:
+        raise UserError(
+            f"{truth} was written by an older world generator (no {', '.join(lacking)}); generate it again"
+        )
     released = tracks[pd.to_datetime(tracks["release_date"]) <= today]
     delivered = tracks["catalog_genre"]
     figures = {
