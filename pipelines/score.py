@@ -11,6 +11,7 @@ from tastemaker import tracking
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
+from tastemaker.ranking.fraud import FraudRules, flag_playlists, suspect_ids
 from tastemaker.ranking.scoring import score_catalog
 
 
@@ -22,15 +23,19 @@ def run(params: Params) -> dict:
         raise UserError(f"model '{model_name}' has no champion yet: run the train stage first")
     champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))
     tables = read_inputs(params)
+    flags = flag_playlists(tables["streams"], FraudRules.from_params(params.score))
+    suspect = suspect_ids(flags)
+    tables["playlists"] = tables["playlists"][~tables["playlists"]["playlist_id"].isin(suspect)]  # never pitched
     scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track,
                            artists_per_batch=params.score.artists_per_batch,
                            scheduler_address=resolve_endpoints(params.paths.state).dask_scheduler_address)
     out = params.paths.scores
     write_parquet(scored.scores, out / "scores.parquet")
     write_parquet(scored.failures, out / "failures.parquet")
+    write_parquet(flags, out / "playlist_flags.parquet")
     summary = {"model_name": model_name, "model_version": version, "pairs": len(scored.scores),
                "tracks": int(scored.scores["isrc"].nunique()),
-               "failed_artists": scored.failures["artist_id"].tolist()}
+               "failed_artists": scored.failures["artist_id"].tolist(), "suspect_playlists": sorted(suspect)}
     write_json(summary, out / "scoring.json")
     return summary
 

@@ -14,6 +14,7 @@ from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
 from tastemaker.ranking.dataset import SplitSettings, split_by_time
 from tastemaker.ranking.evaluation import with_truth
+from tastemaker.ranking.fraud import FraudRules, filter_quality
 from tastemaker.ranking.judging import shuffle_track_audio
 from tastemaker.ranking.training import train_and_register
 from tastemaker.world.truth import truth_dir_for
@@ -66,7 +67,8 @@ def split_settings(params: Params) -> SplitSettings:
     return SplitSettings(holdout_days=train.holdout_days, validation_days=train.validation_days,
                          label_window_days=train.label_window_days, negatives_per_query=train.negatives_per_query,
                          evaluation_queries=train.evaluation_queries, evaluation_playlists=train.evaluation_playlists,
-                         candidates_per_track=params.score.candidates_per_track, seed=train.seed)
+                         candidates_per_track=params.score.candidates_per_track, seed=train.seed,
+                         fraud_rules=FraudRules.from_params(params.score))
 
 
 def run(params: Params, sweep_trials: int = 0) -> dict:
@@ -77,12 +79,14 @@ def run(params: Params, sweep_trials: int = 0) -> dict:
     shuffled = split_by_time(**{**tables, "features": shuffle_track_audio(tables["features"], params.train.seed)},
                              settings=settings, model_pitches=pitches)
     truth = read_truth(params)
+    other_metrics = {}
     if truth is not None:
         data.evaluation = with_truth(data.evaluation, *truth)
         shuffled.evaluation = with_truth(shuffled.evaluation, *truth)
+        other_metrics["fraud_filter"] = filter_quality(data.playlist_flags, set(truth[1]))
     tags = {**lineage(params).as_tags(), "feature_set_version": feature_set_version(params.features)}
     report = train_and_register(data, shuffled, params.train, tags, resolve_endpoints(params.paths.state),
-                                sweep_trials=sweep_trials)
+                                sweep_trials=sweep_trials, other_metrics=other_metrics)
     out = params.paths.training
     write_json(report.metrics, out / "metrics.json")
     write_json(report.as_dict(), out / "model.json")

@@ -79,6 +79,10 @@ class TrainParams(Section):
 class ScoreParams(Section):
     candidates_per_track: int = Field(30, ge=1)
     artists_per_batch: int = Field(200, ge=1)
+    fraud_min_streams: int = Field(200, ge=0)
+    fraud_max_save_rate: float = Field(0.005, ge=0, le=1)
+    fraud_max_listeners_per_stream: float = Field(0.5, ge=0)
+    fraud_min_top_territory_share: float = Field(0.9, ge=0, le=1)
 
 
 class PublishParams(Section):

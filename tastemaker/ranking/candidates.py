@@ -1,8 +1,9 @@
 """Candidate retrieval: the playlists worth asking the model about for each track.
 
 Scoring every track against every playlist does not scale to a real catalog, so each track
-gets the playlists whose sound profile is nearest to it, plus the most-followed ones (which
-new artists are pitched to regardless of sound).
+gets the playlists whose sound profile is nearest to it, the playlists the learned sound space
+predicts would take it best (see `ranking.sound_space`), and the most-followed ones (which new
+artists are pitched to regardless of sound).
 
 Nearness is the cosine between standardised vectors (a missing feature counts as the
 average, zero). Rows are scaled to unit length once, so one matrix product gives a whole
@@ -15,15 +16,20 @@ import numpy as np
 import pandas as pd
 
 from tastemaker.ranking.pair_features import FeatureScaler
+from tastemaker.ranking.sound_space import SoundSpace
 
 TRACKS_PER_BLOCK = 2048  # a block's similarity matrix: 2,048 x playlists x 8 bytes (80 MB for 5,000 playlists)
 NO_SIMILARITY = -2.0  # below any cosine: a track or profile without a direction ranks last
 
 
 def retrieve_candidates(
-    tracks: pd.DataFrame, profiles: pd.DataFrame, playlists: pd.DataFrame, per_track: int, popular: int = 3
+    tracks: pd.DataFrame, profiles: pd.DataFrame, playlists: pd.DataFrame, per_track: int, popular: int = 3,
+    space: SoundSpace | None = None,
 ) -> pd.DataFrame:
-    """(isrc, playlist_id) pairs: the `per_track` nearest profiles and the `popular` most-followed playlists."""
+    """(isrc, playlist_id) pairs: the `per_track` nearest profiles, the `per_track` best by the sound
+    space (when there is one) and the `popular` most-followed playlists, all among `playlists` only
+    (the pitchable ones: the evidence may know others)."""
+    profiles = profiles[profiles["playlist_id"].isin(playlists["playlist_id"])]
     scaler = FeatureScaler.fit(tracks)
     track_units = unit_rows(scaler.standardise(tracks, "t_"))
     profile_units = unit_rows(scaler.standardise(profiles, "p_"))
@@ -37,7 +43,27 @@ def retrieve_candidates(
     most_followed = playlists.nlargest(popular, "followers")["playlist_id"].to_numpy()
     by_followers = pd.DataFrame({"isrc": np.repeat(isrcs, len(most_followed)),
                                  "playlist_id": np.tile(most_followed, len(isrcs))})
-    return pd.concat([by_sound, by_followers], ignore_index=True).drop_duplicates(ignore_index=True)
+    found = [by_sound, by_followers]
+    if space is not None:
+        found.append(best_by_space(tracks, space, per_track, playlists["playlist_id"]))
+    return pd.concat(found, ignore_index=True).drop_duplicates(ignore_index=True)
+
+
+def best_by_space(tracks: pd.DataFrame, space: SoundSpace, per_track: int, pitchable: pd.Series) -> pd.DataFrame:
+    """Per track, the `per_track` pitchable playlists with the highest predicted affinity, block by block."""
+    isrcs = tracks["isrc"].to_numpy()
+    allowed = np.isin(space.playlist_ids, pitchable.to_numpy())
+    count = min(per_track, int(allowed.sum()))
+    if count == 0:
+        return pd.DataFrame(columns=["isrc", "playlist_id"])
+    chosen = []
+    for start in range(0, len(isrcs), TRACKS_PER_BLOCK):
+        predicted = space.regression.predict(space.standardise(tracks.iloc[start:start + TRACKS_PER_BLOCK]))
+        predicted[:, ~allowed] = -np.inf
+        chosen.append(np.argpartition(-predicted, count - 1, axis=1)[:, :count] if count < predicted.shape[1]
+                      else np.broadcast_to(np.arange(predicted.shape[1]), predicted.shape))
+    best = np.concatenate(chosen) if chosen else np.empty((0, count), dtype=np.intp)
+    return pd.DataFrame({"isrc": np.repeat(isrcs, count), "playlist_id": space.playlist_ids[best.ravel()]})
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from tastemaker.ranking import inputs, outcomes
 from tastemaker.ranking.candidates import retrieve_candidates
+from tastemaker.ranking.fraud import FraudRules, flag_playlists, suspect_ids
 
 # Columns that describe the outcome, the query or the truth: never given to the model.
 TARGET_COLUMNS = ["engagement", "grade", "is_good", "artist_id", "retrieved", "gain", "appeal",
@@ -51,6 +52,7 @@ class SplitSettings:
     evaluation_playlists: int  # playlists per query; more than this are sampled, and metric names say so
     candidates_per_track: int  # retrieval as served (`score.candidates_per_track`)
     seed: int
+    fraud_rules: FraudRules | None = None  # as served, playlists flagged on the cut-off day are never pitched
 
 
 @dataclass
@@ -63,6 +65,7 @@ class RankingData:
     fit_until: pd.Timestamp
     grade_thresholds: list[float]
     sampled_playlists: int | None  # None when every query is ranked against every playlist
+    playlist_flags: pd.DataFrame | None = None  # the fraud filter's verdicts on the cut-off day
 
 
 def as_of_date(streams: pd.DataFrame) -> pd.Timestamp:
@@ -93,17 +96,19 @@ def split_by_time(catalog: pd.DataFrame, playlists: pd.DataFrame, streams: pd.Da
     validation_pairs = _graded_with_negatives(validation_placements, past, thresholds, playlist_ids,
                                               settings.negatives_per_query, rng)
     validation = inputs.pair_inputs(validation_pairs, fit_tracks, playlists,
-                                    inputs.profile_sums(fit_placements, features))
+                                    inputs.playlist_evidence(fit_placements, fit_tracks, features, playlist_ids))
 
     tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(before_cutoff, catalog))
-    sums = inputs.profile_sums(past, features)
+    evidence = inputs.playlist_evidence(past, tracks, features, playlist_ids)
     queries = _sample(np.sort(tracks["isrc"].unique()), settings.evaluation_queries, rng)
     sampled = len(playlist_ids) > settings.evaluation_playlists
     evaluation_pairs = _evaluation_pairs(queries, playlist_ids, past, holdout_placements,
                                          settings.evaluation_playlists, rng)
-    evaluation = inputs.pair_inputs(evaluation_pairs, tracks, playlists, sums)
-    retrieved = retrieve_candidates(tracks[tracks["isrc"].isin(queries)], inputs.profile_means(sums),
-                                    playlists, settings.candidates_per_track)
+    evaluation = inputs.pair_inputs(evaluation_pairs, tracks, playlists, evidence)
+    flags = flag_playlists(before_cutoff, settings.fraud_rules) if settings.fraud_rules else None
+    servable = playlists[~playlists["playlist_id"].isin(suspect_ids(flags) if flags is not None else set())]
+    retrieved = retrieve_candidates(tracks[tracks["isrc"].isin(queries)], inputs.profile_means(evidence.sums),
+                                    servable, settings.candidates_per_track, space=evidence.space)
     evaluation = _with_evaluation_labels(evaluation, holdout_placements, thresholds, retrieved, catalog,
                                          _caused_by_pitches(holdout_placements, model_pitches))
     return RankingData(
@@ -115,6 +120,7 @@ def split_by_time(catalog: pd.DataFrame, playlists: pd.DataFrame, streams: pd.Da
         fit_until=fit_until,
         grade_thresholds=[float(value) for value in thresholds],
         sampled_playlists=settings.evaluation_playlists if sampled else None,
+        playlist_flags=flags,
     )
 
 
@@ -183,7 +189,8 @@ def _windowed_training(catalog, playlists, streams, features, dates, fit_until, 
             pairs = _graded_with_negatives(labels, pd.concat([past, labels]), thresholds, playlist_ids,
                                            settings.negatives_per_query, rng)
             tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(before, catalog))
-            window = inputs.pair_inputs(pairs, tracks, playlists, inputs.profile_sums(past, features))
+            evidence = inputs.playlist_evidence(past, tracks, features, playlist_ids)
+            window = inputs.pair_inputs(pairs, tracks, playlists, evidence)
             parts.append(_with_targets(window, pairs, catalog).assign(window=window_start))
         window_end = window_start
     if not parts:

@@ -50,8 +50,12 @@ def with_truth(evaluation: pd.DataFrame, appeal: pd.DataFrame, fraudulent_playli
     columns = [c for c in ("appeal", "appeal_without_sound") if c in appeal.columns]
     joined = evaluation.drop(columns=columns + ["gain"], errors="ignore").merge(
         appeal[["isrc", "playlist_id", *columns]], on=["isrc", "playlist_id"], how="left")
-    joined["appeal"] = joined["appeal"].fillna(0.0)
-    joined["gain"] = np.where(joined["playlist_id"].isin(list(fraudulent_playlists)), 0.0, truth_gain(joined["appeal"]))
+    # A playlist with bought followers has no audience to fit: its appeal counts as nothing, for the gain
+    # and for the oracles that rank by it.
+    fraudulent = joined["playlist_id"].isin(list(fraudulent_playlists)).to_numpy()
+    for column in columns:
+        joined[column] = np.where(fraudulent, 0.0, joined[column].fillna(0.0))
+    joined["gain"] = truth_gain(joined["appeal"])
     return joined
 
 

@@ -12,8 +12,12 @@ outcome would leak into the profile's mean engagement.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from tastemaker.ranking.sound_space import SOUND_SPACE_COLUMNS, SoundSpace, fit_sound_space
 
 PROFILE_EXTRAS = ["engagement"]
 
@@ -50,8 +54,24 @@ def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
     return sums
 
 
-def pair_inputs(pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
-    """Assemble raw model inputs for `pairs` (isrc, playlist_id), with the profiles in `sums`."""
+@dataclass
+class PlaylistEvidence:
+    """What the placements known on one day say about each playlist: profile sums and the learned sound space."""
+
+    sums: pd.DataFrame
+    space: SoundSpace | None
+
+
+def playlist_evidence(placed: pd.DataFrame, tracks: pd.DataFrame, features: pd.DataFrame,
+                      playlist_ids: np.ndarray) -> PlaylistEvidence:
+    return PlaylistEvidence(profile_sums(placed, features), fit_sound_space(tracks, placed, playlist_ids))
+
+
+def pair_inputs(pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame,
+                evidence: PlaylistEvidence) -> pd.DataFrame:
+    """Assemble raw model inputs for `pairs` (isrc, playlist_id) from one day's evidence (the sound
+    space's columns stay missing when there were too few placements to fit it)."""
+    sums = evidence.sums
     profile_columns = [column for column in sums.columns if column != "count"]
     frame = pairs[["isrc", "playlist_id"]].merge(tracks, on="isrc", how="inner")
     totals = sums.reindex(frame["playlist_id"])
@@ -64,7 +84,11 @@ def pair_inputs(pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFra
     profile["p_history_tracks"] = counts
     profile["p_genre"] = meta["genre"].fillna("").astype(str).to_numpy()
     profile["p_log_followers"] = np.log1p(meta["followers"].fillna(0).to_numpy(dtype=float))
-    return pd.concat([frame, profile], axis=1)
+    if evidence.space is None:
+        sound = pd.DataFrame(np.nan, index=frame.index, columns=SOUND_SPACE_COLUMNS)
+    else:
+        sound = evidence.space.pair_inputs(frame)
+    return pd.concat([frame, profile, sound], axis=1)
 
 
 def profile_means(sums: pd.DataFrame) -> pd.DataFrame:

@@ -73,6 +73,9 @@ def model_features(pairs: pd.DataFrame, scaler: FeatureScaler) -> pd.DataFrame:
         "playlist_log_followers": pairs["p_log_followers"].to_numpy(dtype=float),
         "playlist_history_tracks": pairs["p_history_tracks"].to_numpy(dtype=float),
         "playlist_mean_engagement": pairs["p_engagement"].to_numpy(dtype=float),
+        "sound_affinity": pairs["s_affinity"].to_numpy(dtype=float),
+        "nearest_placed_similarity": pairs["s_nearest_similarity"].to_numpy(dtype=float),
+        "nearest_placed_engagement": pairs["s_nearest_engagement"].to_numpy(dtype=float),
     }
     for index, name in enumerate(scaler.names):
         columns[f"abs_diff_{name}"] = np.abs(difference[:, index])

@@ -28,16 +28,16 @@ def reference_scores(training: pd.DataFrame, validation: pd.DataFrame, evaluatio
                      scaler: FeatureScaler, hyperparameters: dict, seed: int, threads: int) -> dict[str, np.ndarray]:
     """Scores of every reference on `evaluation`, aligned with its rows."""
     cosine = cosine_similarity(scaler.standardise(evaluation, "t_"), scaler.standardise(evaluation, "p_"))
-    regressor = HistGradientBoostingRegressor(random_state=seed).fit(
-        model_features(training, scaler), training["grade"].to_numpy()
-    )
+    training_features = model_features(training, scaler)
+    known = training_features.columns[training_features.notna().any()]  # the regressor cannot bin an empty column
+    regressor = HistGradientBoostingRegressor(random_state=seed).fit(training_features[known], training["grade"].to_numpy())
     genre_popularity = fit_ranker(training, hyperparameters, seed, threads, validation=validation,
                                   columns=list(GENRE_POPULARITY_FEATURES))
     scores = {
         "random": np.random.default_rng(seed).random(len(evaluation)),
         "most_followed": evaluation["p_log_followers"].to_numpy(dtype=float),
         "cosine": np.nan_to_num(cosine, nan=-1.0),
-        "sklearn": regressor.predict(model_features(evaluation, scaler)),
+        "sklearn": regressor.predict(model_features(evaluation, scaler)[known]),
         "genre_popularity": genre_popularity.predict(None, evaluation),
     }
     for oracle, column in (("oracle", "appeal"), ("oracle_without_sound", "appeal_without_sound")):

@@ -40,17 +40,18 @@ def score_catalog(model, catalog, playlists, streams, features, candidates_per_t
     """Scores of every track's candidates; `scheduler_address` (e.g. tcp://host:8786) runs the batches on Dask."""
     placed = outcomes.placements(streams, playlists)
     tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(streams, catalog))
-    sums = inputs.profile_sums(placed, features)
-    pairs = retrieve_candidates(tracks, inputs.profile_means(sums), playlists, candidates_per_track)
+    evidence = inputs.playlist_evidence(placed, tracks, features, playlists["playlist_id"].to_numpy())
+    pairs = retrieve_candidates(tracks, inputs.profile_means(evidence.sums), playlists, candidates_per_track,
+                                space=evidence.space)
     pairs = pairs.merge(catalog[["isrc", "artist_id"]], on="isrc")
     batches = _artist_batches(pairs, tracks, artists_per_batch)
     if scheduler_address:
         from distributed import Client
 
         with Client(scheduler_address) as client:
-            scored, failures = _score_isolating_failures(batches, _dask_runner(client, model, playlists, sums))
+            scored, failures = _score_isolating_failures(batches, _dask_runner(client, model, playlists, evidence))
     else:
-        scored, failures = _score_isolating_failures(batches, _local_runner(model, playlists, sums))
+        scored, failures = _score_isolating_failures(batches, _local_runner(model, playlists, evidence))
     result = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=SCORE_COLUMNS)
     placed_keys = placed.set_index(["isrc", "playlist_id"]).index
     result["already_placed"] = result.set_index(["isrc", "playlist_id"]).index.isin(placed_keys)
@@ -58,9 +59,9 @@ def score_catalog(model, catalog, playlists, streams, features, candidates_per_t
 
 
 def score_pairs(model, pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame,
-                sums: pd.DataFrame) -> pd.DataFrame:
+                evidence: inputs.PlaylistEvidence) -> pd.DataFrame:
     """Scores of `pairs` (isrc, playlist_id, artist_id): pure, so a Dask worker computes what this process would."""
-    raw = inputs.pair_inputs(pairs[["isrc", "playlist_id"]], tracks, playlists, sums)
+    raw = inputs.pair_inputs(pairs[["isrc", "playlist_id"]], tracks, playlists, evidence)
     keys = raw[["isrc", "playlist_id"]].merge(pairs, on=["isrc", "playlist_id"])
     return keys.assign(score=model.predict(raw))[SCORE_COLUMNS]
 
@@ -102,12 +103,12 @@ def _score_isolating_failures(batches: list[Batch], run: BatchRunner) -> tuple[l
     return scored, failures
 
 
-def _local_runner(model, playlists: pd.DataFrame, sums: pd.DataFrame) -> BatchRunner:
+def _local_runner(model, playlists: pd.DataFrame, evidence: inputs.PlaylistEvidence) -> BatchRunner:
     def run(batches: list[Batch]) -> list:
         results = []
         for _, pairs, tracks in batches:
             try:
-                results.append(score_pairs(model, pairs, tracks, playlists, sums))
+                results.append(score_pairs(model, pairs, tracks, playlists, evidence))
             except Exception as error:  # noqa: BLE001 - reported per artist by the caller
                 results.append(error)
         return results
@@ -115,14 +116,14 @@ def _local_runner(model, playlists: pd.DataFrame, sums: pd.DataFrame) -> BatchRu
     return run
 
 
-def _dask_runner(client, model, playlists: pd.DataFrame, sums: pd.DataFrame) -> BatchRunner:
+def _dask_runner(client, model, playlists: pd.DataFrame, evidence: inputs.PlaylistEvidence) -> BatchRunner:
     """Tasks on the cluster; the shared inputs are scattered once and reused by every batch and retry."""
-    shared_model, shared_playlists, shared_sums = client.scatter([model, playlists, sums], broadcast=True)
+    shared_model, shared_playlists, shared_evidence = client.scatter([model, playlists, evidence], broadcast=True)
 
     def run(batches: list[Batch]) -> list:
         from distributed import wait
 
-        futures = [client.submit(score_pairs, shared_model, pairs, tracks, shared_playlists, shared_sums,
+        futures = [client.submit(score_pairs, shared_model, pairs, tracks, shared_playlists, shared_evidence,
                                  pure=False) for _, pairs, tracks in batches]
         wait(futures)
         # Collected in submission order, so the concatenated scores match a local run row for row.

@@ -44,11 +44,12 @@ class TrainingReport:
 
 
 def train_and_register(data: RankingData, shuffled: RankingData | None, params: TrainParams, tags: dict[str, str],
-                       endpoints: Endpoints, sweep_trials: int = 0) -> TrainingReport:
+                       endpoints: Endpoints, sweep_trials: int = 0, other_metrics: dict | None = None) -> TrainingReport:
     """Fit on the training side of the split, judge against the references and ablations, log
     everything to MLflow, register, then apply the promotion rule against the serving champion.
 
     With `sweep_trials`, the hyperparameters come from a search (nested runs) instead of params.yaml.
+    `other_metrics` (nested like the report's) are logged and written beside the report's.
     """
     if data.training.empty:
         raise UserError("not enough placements to train: need placements in the reports before "
@@ -72,6 +73,7 @@ def train_and_register(data: RankingData, shuffled: RankingData | None, params: 
         if not report.per_query[report.headline].size:
             raise UserError(f"nothing to evaluate {report.headline} on: no placement after the cut-off "
                             f"{data.cutoff.date()} and no truth beside the landing zone")
+        report.metrics.update(other_metrics or {})
         mlflow.set_tag("headline", report.headline)
         mlflow.log_metrics(report.flat())
         _log_artifacts(judged)

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -26,7 +25,6 @@ pytestmark = pytest.mark.slow
 def measured(tmp_path_factory, tiny_world):
     """A project after a full run, a 14-day advance driven by its publication, and one measurement."""
     folder = make_project(tmp_path_factory.mktemp("effect"), tiny_world)
-    shutil.copytree(truth_dir_for(tiny_world), truth_dir_for(folder / "data" / "landing"))
     with inside(folder):
         params = load_params()
         for stage in (ingest, validate, features, train, score, publish):
