@@ -98,9 +98,11 @@ def reset_demo_user(engine: sa.Engine, email: str, name: str, role: str, artists
 
 def user_by_id(connection: sa.Connection, user_id: int) -> User | None:
     row = connection.execute(sa.select(USERS).where(USERS.c.id == user_id)).mappings().first()
-    if row is None:
-        return None
-    artists = connection.scalars(sa.select(USER_ARTISTS.c.artist_id).where(USER_ARTISTS.c.user_id == user_id))
+    return _with_artists(connection, row) if row is not None else None
+
+
+def _with_artists(connection: sa.Connection, row) -> User:
+    artists = connection.scalars(sa.select(USER_ARTISTS.c.artist_id).where(USER_ARTISTS.c.user_id == row["id"]))
     return User(row["id"], row["email"], row["name"], row["role"], frozenset(artists))
 
 
@@ -150,12 +152,14 @@ def start_session(engine: sa.Engine, user: User, hours: float) -> str:
 
 
 def session_user(engine: sa.Engine, token: str) -> User | None:
+    """The account of an unexpired session; every page asks, so it is one indexed join and one look-up."""
+    query = (sa.select(USERS, SESSIONS.c.expires_at).join(SESSIONS, SESSIONS.c.user_id == USERS.c.id)
+             .where(SESSIONS.c.token_hash == digest(token)))
     with engine.connect() as connection:
-        row = connection.execute(sa.select(SESSIONS.c.user_id, SESSIONS.c.expires_at)
-                                 .where(SESSIONS.c.token_hash == digest(token))).first()
-        if row is None or _aware(row.expires_at) < now():
+        row = connection.execute(query).mappings().first()
+        if row is None or _aware(row["expires_at"]) < now():
             return None
-        return user_by_id(connection, row.user_id)
+        return _with_artists(connection, row)
 
 
 def end_session(engine: sa.Engine, token: str) -> None:

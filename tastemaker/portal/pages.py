@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -140,7 +141,8 @@ def artist_home(request: Request, artist_id: str = Depends(visible_artist), user
     pitches = artist_pitches(state.reader, state.catalog.current(), artist_id, run_date, marked)
     to_pitch = [pitch for pitch in pitches if pitch["kind"] != "control"]
     held_back = [pitch for pitch in pitches if pitch["kind"] == "control"]
-    return render(request, "artist.html", user, artist_id=artist_id, artist_name=artist_name(request, artist_id),
+    name = pitches[0]["artist_name"] if pitches else artist_name(request, artist_id)
+    return render(request, "artist.html", user, artist_id=artist_id, artist_name=name,
                   run=latest, pitches=to_pitch, held_back=held_back, statuses=STATUSES,
                   publish=state.settings.params.publish)
 
@@ -215,19 +217,17 @@ def similar_page(request: Request, artist_id: str = Depends(visible_artist), use
 def results_page(request: Request, artist_id: str = Depends(visible_artist), user: User = Depends(page_user)):
     state = portal(request)
     marked = statuses.latest_statuses(state.engine, artist_id)
-    published = {(pitch["run_date"].isoformat(), pitch["rank"]): pitch
-                 for pitch in state.reader.artist_history(artist_id)}
-    streams = state.catalog.streams(sorted(set(marked["isrc"])))
+    published = {(pitch["run_date"], pitch["rank"]): pitch for pitch in state.reader.artist_history(artist_id)}
+    streams = state.catalog.streams(sorted({row["isrc"] for row in marked}))
     results = []
-    for row in marked.sort_values("at", ascending=False).to_dict("records"):
-        run_date = row["run_date"] if isinstance(row["run_date"], dt.date) else dt.date.fromisoformat(str(row["run_date"]))
-        pitch = published.get((run_date.isoformat(), int(row["rank"])))
+    for row in sorted(marked, key=lambda row: row["at"], reverse=True):
+        pitch = published.get((row["run_date"], row["rank"]))
         since = streams[(streams["isrc"] == row["isrc"]) & (streams["playlist_id"] == row["playlist_id"])
-                        & (streams["date"] > run_date)]
-        results.append({**row, "run_date": run_date.isoformat(),
+                        & (streams["date"] > row["run_date"])]
+        results.append({**row, "run_date": row["run_date"].isoformat(),
                         "track_title": pitch["track_title"] if pitch else row["isrc"],
                         "playlist_name": pitch["playlist_name"] if pitch else row["playlist_id"],
-                        "streams_since": int(since["streams"].sum()), "answered": row["status"] in ("accepted", "declined")})
+                        "streams_since": int(since["streams"].sum())})
     counts = {status: sum(result["status"] == status for result in results) for status in STATUSES}
     sent = [result for result in results if result["status"] in SENT_STATUSES]
     status_chart = bar_chart("Pitches by status", [(status, counts[status], f"bar-{status}") for status in STATUSES])
@@ -246,7 +246,7 @@ def label_dashboard(request: Request, user: User = Depends(label_staff)):
     counts = state.reader.run_counts(run_date)
     catalog = state.catalog.current()
     marked = statuses.latest_statuses(state.engine, run_date=run_date)
-    by_status = marked["status"].value_counts().to_dict()
+    by_status = Counter(row["status"] for row in marked)
     offered = counts["rows"] - counts["control"]
     sent = sum(by_status.get(status, 0) for status in SENT_STATUSES)
     funnel = [("published to pitch", offered, "bar-published"), ("sent", sent, "bar-sent"),

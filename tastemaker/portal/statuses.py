@@ -36,8 +36,10 @@ def mark(engine: sa.Engine, user: User, pitch: dict, status: str, note: str) -> 
 
 
 def latest_statuses(engine: sa.Engine, artist_id: str | None = None,
-                    run_date: dt.date | None = None) -> pd.DataFrame:
-    """The current status of every marked pitch: the latest mark of each (run_date, artist_id, rank)."""
+                    run_date: dt.date | None = None) -> list[dict]:
+    """The current status of every marked pitch: the latest mark of each (run_date, artist_id, rank).
+
+    Plain rows, not a DataFrame: an artist's home page reads them on every request."""
     table = PITCH_STATUSES
     latest = sa.select(sa.func.max(table.c.id)).group_by(table.c.run_date, table.c.artist_id, table.c.rank)
     if artist_id is not None:
@@ -48,8 +50,7 @@ def latest_statuses(engine: sa.Engine, artist_id: str | None = None,
                        table.c.status, table.c.note, USERS.c.email, table.c.at)
              .join(USERS, USERS.c.id == table.c.user_id).where(table.c.id.in_(latest)))
     with engine.connect() as connection:
-        rows = connection.execute(query).mappings().all()
-    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+        return [dict(row) for row in connection.execute(query).mappings()]
 
 
 def published_rows(publication: sa.Engine, run_date: dt.date) -> pd.DataFrame:
@@ -61,9 +62,10 @@ def published_rows(publication: sa.Engine, run_date: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=store.RECOMMENDATION_COLUMNS)
 
 
-def with_statuses(recommendations: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+def with_statuses(recommendations: pd.DataFrame, marks: list[dict]) -> pd.DataFrame:
     """Recommendations with their current `status` (None where nothing was marked)."""
     keys = ["run_date", "artist_id", "rank"]
+    statuses = pd.DataFrame(marks, columns=STATUS_COLUMNS)
     marked = statuses[[*keys, "status"]].assign(run_date=pd.to_datetime(statuses["run_date"]).dt.date)
     merged = recommendations.assign(run_date=pd.to_datetime(recommendations["run_date"]).dt.date)
     merged = merged.drop(columns="status", errors="ignore").merge(marked, on=keys, how="left")
@@ -71,7 +73,7 @@ def with_statuses(recommendations: pd.DataFrame, statuses: pd.DataFrame) -> pd.D
     return merged
 
 
-def really_sent(recommendations: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+def really_sent(recommendations: pd.DataFrame, statuses: list[dict]) -> pd.DataFrame:
     """The effect's input: in a publication where anything was marked, the sent pitches and the control.
 
     Pitches of such a publication that were skipped or never marked did not go out, so they
@@ -84,7 +86,7 @@ def really_sent(recommendations: pd.DataFrame, statuses: pd.DataFrame) -> pd.Dat
     return marked[keep].reset_index(drop=True)
 
 
-def export_with_statuses(recommendations: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+def export_with_statuses(recommendations: pd.DataFrame, statuses: list[dict]) -> pd.DataFrame:
     """The publication as `tastemaker world advance --publication` reads it, `status` saying what went out:
     `sent` for every pitch the label sent (whatever the curator answered since), `skipped` for one
     it chose not to send, empty where nothing was marked."""

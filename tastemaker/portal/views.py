@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from tastemaker.portal.catalog import Catalog
 from tastemaker.portal.publication import PublicationReader
 
@@ -43,6 +41,7 @@ def pitch_view(pitch: dict, catalog: Catalog, reader: PublicationReader, status:
         reasons = [reason for reason in reasons if not reason.startswith("exploration:")]
     return {
         "run_date": pitch["run_date"].isoformat(), "rank": pitch["rank"], "kind": kind,
+        "artist_name": pitch["artist_name"],
         "isrc": pitch["isrc"], "track_title": pitch["track_title"],
         "playlist_id": pitch["playlist_id"], "playlist_name": pitch["playlist_name"],
         "territory": playlist.territory if playlist else "", "followers": playlist.followers if playlist else None,
@@ -59,19 +58,17 @@ def pitch_view(pitch: dict, catalog: Catalog, reader: PublicationReader, status:
     }
 
 
-def status_index(statuses: pd.DataFrame) -> dict[tuple[str, int], dict]:
+def status_index(statuses: list[dict]) -> dict[tuple[str, int], dict]:
     """Latest statuses keyed by (run date, rank), the key a pitch has inside one artist."""
-    return {(pd.Timestamp(row["run_date"]).date().isoformat(), int(row["rank"])): row
-            for row in statuses.to_dict("records")}
+    return {(row["run_date"].isoformat(), row["rank"]): row for row in statuses}
 
 
 def artist_pitches(reader: PublicationReader, catalog: Catalog, artist_id: str, run_date: dt.date,
-                   statuses: pd.DataFrame) -> list[dict]:
+                   statuses: list[dict]) -> list[dict]:
     marked = status_index(statuses)
     return [pitch_view(pitch, catalog, reader, marked.get((run_date.isoformat(), pitch["rank"])))
             for pitch in reader.pitches(artist_id, run_date)]
 
 
-def _moment(value) -> str:
-    moment = pd.Timestamp(value)
+def _moment(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
