@@ -29,6 +29,7 @@ import httpx
 import numpy as np
 import pandas as pd
 import psutil
+import yaml
 
 from tastemaker.config import load_params
 from tastemaker.portal import accounts, tables
@@ -40,10 +41,12 @@ PITCHES_PER_ARTIST = 10
 PASSWORD = "benchmark-password"  # accounts of a throwaway database in a temporary folder
 
 
-def build_project(landing: Path, folder: Path, users: int, seed: int) -> list[str]:
+def build_project(landing: Path, folder: Path, users: int, seed: int, workers: int) -> list[str]:
     """Validated tables and a publication for every artist of `landing`; returns the signed-up artists."""
     rng = np.random.default_rng(seed)
-    (folder / "params.yaml").write_text((REPO / "params.yaml").read_text())
+    settings = yaml.safe_load((REPO / "params.yaml").read_text())
+    settings["portal"]["workers"] = workers
+    (folder / "params.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     validated = folder / "data" / "validated"
     validated.mkdir(parents=True)
     catalog = pd.read_csv(landing / "catalog.csv")
@@ -91,7 +94,7 @@ def start_portal(folder: Path, port: int) -> subprocess.Popen:
     env.pop("TASTEMAKER_PORTAL_DB_URL", None)
     command = [str(Path(sys.executable).parent / "tastemaker"), "portal", "--port", str(port)]
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # each worker loads the catalog; slow on a busy machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
@@ -99,7 +102,7 @@ def start_portal(folder: Path, port: int) -> subprocess.Popen:
         except httpx.TransportError:
             time.sleep(0.5)
     server.terminate()
-    raise SystemExit("the portal did not start within 120 s")
+    raise SystemExit("the portal did not start within 300 s")
 
 
 def user_session(base: str, index: int, artist: str, requests: int, stop_at: float, timings: dict, lock) -> None:
@@ -129,12 +132,13 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=120, help="stop the load after this long")
     parser.add_argument("--port", type=int, default=8871)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (portal.workers)")
     args = parser.parse_args()
     landing = args.landing.resolve()
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as temporary:
         folder = Path(temporary)
         started = time.perf_counter()
-        artists = build_project(landing, folder, args.users, args.seed)
+        artists = build_project(landing, folder, args.users, args.seed, args.workers)
         print(f"publication written in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         server = start_portal(folder, args.port)
         try:
@@ -156,6 +160,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    print(f"{args.workers} uvicorn worker(s)")
     report(timings, wall, args.users, server_cpu)
 
 
