@@ -54,8 +54,9 @@ def artist_name(request: Request, artist_id: str) -> str:
 
 
 def _safe_next(target: str) -> str:
-    """Only paths of this site: `next=//evil.example` must not send a fresh session elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only paths of this site: `next=//evil.example` (or `/\\evil.example`, which browsers read the
+    same way) must not send a freshly signed-in user elsewhere."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/login")

@@ -124,3 +124,11 @@ def test_an_invitation_works_once_and_expires(client, engine):
     expired = accounts.create_invite(engine, invited.id, hours=-1)
     assert client.get(f"/invite/{expired}").status_code == 404
 
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_signing_in_never_redirects_to_another_site(client, target):
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"csrf_token": token, "email": "ada@artist.test",
+                                           "password": "ada-password-12", "next": target}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
