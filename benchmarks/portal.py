@@ -58,7 +58,7 @@ def build_project(landing: Path, folder: Path, users: int, seed: int, workers: i
     os.chdir(folder)
     settings = load_settings(params)
     run_date = recommendations["run_date"].iloc[0]
-    header = {"run_date": run_date, "run_id": "benchmark", "published_at": dt.datetime.now(dt.timezone.utc),
+    header = {"run_date": run_date, "run_id": "benchmark", "published_at": dt.datetime.now(dt.UTC),
               "model_name": "tastemaker-ranker", "model_version": "1", "data_version": "benchmark",
               "git_commit": "benchmark", "params_hash": "benchmark",
               "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations)}

@@ -101,7 +101,7 @@ def build_portal_world(folder: Path) -> PortalWorld:
     CATALOG.to_parquet(validated / "catalog.parquet", index=False)
     STREAMS.to_parquet(validated / "streams.parquet", index=False)
     world = open_portal_world(folder)
-    header = {"run_date": RUN_DATE, "run_id": "run-1", "published_at": dt.datetime(2026, 6, 30, 6, tzinfo=dt.timezone.utc),
+    header = {"run_date": RUN_DATE, "run_id": "run-1", "published_at": dt.datetime(2026, 6, 30, 6, tzinfo=dt.UTC),
               "model_name": "tastemaker-ranker", "model_version": "3", "data_version": "abc123def456",
               "git_commit": "0123456789abcdef", "params_hash": "feedbeef", "artists": 2,
               "pitches": len(RECOMMENDATIONS)}

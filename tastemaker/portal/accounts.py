@@ -53,7 +53,7 @@ class User:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def digest(token: str) -> str:
@@ -223,4 +223,4 @@ def audit(engine: sa.Engine, user: User | None, action: str, address: str, detai
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite hands timezone-aware columns back naive (in UTC); PostgreSQL keeps the zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

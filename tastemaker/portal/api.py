@@ -11,14 +11,13 @@ import datetime as dt
 import json
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from tastemaker.errors import UserError
 from tastemaker.portal import accounts, statuses
-from tastemaker.portal.accounts import User
 from tastemaker.portal.views import artist_pitches
-from tastemaker.portal.web import api_user, api_visible_artist, client_address, portal
+from tastemaker.portal.web import ApiUser, ApiVisibleArtist, client_address, portal
 
 router = APIRouter(prefix="/api/v1", tags=["pitches"])
 
@@ -81,7 +80,7 @@ def _latest(request: Request) -> dict:
 
 
 @router.get("/artists", response_model=list[ArtistSummary])
-def list_artists(request: Request, q: str = "", offset: int = 0, limit: int = 100, user: User = Depends(api_user)):
+def list_artists(request: Request, user: ApiUser, q: str = "", offset: int = 0, limit: int = 100):
     """The artists of the latest publication this account may see."""
     rows, _ = portal(request).reader.artists(_latest(request)["run_date"], q, max(0, offset), min(max(1, limit), 1000),
                                              only=None if user.is_label_staff else user.artists)
@@ -89,7 +88,7 @@ def list_artists(request: Request, q: str = "", offset: int = 0, limit: int = 10
 
 
 @router.get("/artists/{artist_id}/pitches", response_model=ArtistPitches)
-def get_pitches(request: Request, artist_id: str = Depends(api_visible_artist)):
+def get_pitches(request: Request, artist_id: ApiVisibleArtist):
     """This run's pitches of one artist in rank order, control pairs included and marked as such."""
     state, latest = portal(request), _latest(request)
     marked = statuses.latest_statuses(state.engine, artist_id, latest["run_date"])
@@ -99,7 +98,7 @@ def get_pitches(request: Request, artist_id: str = Depends(api_visible_artist)):
 
 
 @router.get("/artists/{artist_id}/similar")
-def get_similar(request: Request, artist_id: str = Depends(api_visible_artist)) -> list[dict]:
+def get_similar(request: Request, artist_id: ApiVisibleArtist) -> list[dict]:
     """Similar artists with what they share: sound (audio similarity) and audiences (co-listening)."""
     rows = portal(request).reader.similar(artist_id, _latest(request)["run_date"])
     return [{key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in row.items()}
@@ -108,7 +107,7 @@ def get_similar(request: Request, artist_id: str = Depends(api_visible_artist)) 
 
 @router.post("/artists/{artist_id}/pitches/{run_date}/{rank}/status", status_code=201)
 def set_status(request: Request, run_date: dt.date, rank: int, change: StatusChange,
-               artist_id: str = Depends(api_visible_artist), user: User = Depends(api_user)) -> dict:
+               artist_id: ApiVisibleArtist, user: ApiUser) -> dict:
     """Record what was done with a pitch; stored with time and account, the latest one counting."""
     if not request.headers.get("authorization", "").lower().startswith("bearer "):
         raise HTTPException(403, "changing a status through the API needs a bearer token")

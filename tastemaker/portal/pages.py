@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -20,15 +21,15 @@ from tastemaker.portal.tables import AUDIT, SENT_STATUSES, STATUSES
 from tastemaker.portal.views import artist_pitches, pitch_view, status_index
 from tastemaker.portal.web import (
     SESSION_COOKIE,
+    PageUser,
+    StaffUser,
+    VisibleArtist,
     check_csrf,
     client_address,
     csrf_token,
-    label_staff,
     optional_user,
-    page_user,
     portal,
     set_cookie,
-    visible_artist,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +66,8 @@ def login_form(request: Request, next: str = "/"):
 
 
 @router.post("/login", dependencies=[Depends(check_csrf)])
-def login(request: Request, email: str = Form(...), password: str = Form(...), next: str = Form("/")):
+def login(request: Request, email: Annotated[str, Form()], password: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/"):
     state, address = portal(request), client_address(request)
     rules = state.settings.params.portal
     if accounts.too_many_failures(state.engine, email, address, rules.login_max_failures, rules.login_window_minutes):
@@ -85,7 +87,7 @@ def login(request: Request, email: str = Form(...), password: str = Form(...), n
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request, user: User = Depends(page_user)):
+def logout(request: Request, user: PageUser):
     state = portal(request)
     accounts.end_session(state.engine, request.cookies.get(SESSION_COOKIE, ""))
     accounts.audit(state.engine, user, "logout", client_address(request))
@@ -103,7 +105,7 @@ def invite_form(request: Request, token: str):
 
 
 @router.post("/invite/{token}", dependencies=[Depends(check_csrf)])
-def accept_invite(request: Request, token: str, password: str = Form(...)):
+def accept_invite(request: Request, token: str, password: Annotated[str, Form()]):
     state = portal(request)
     invited = accounts.invited_user(state.engine, token)
     try:
@@ -117,14 +119,14 @@ def accept_invite(request: Request, token: str, password: str = Form(...)):
 
 
 @router.get("/")
-def home(request: Request, user: User = Depends(page_user)):
+def home(request: Request, user: PageUser):
     if not user.is_label_staff and len(user.artists) == 1:
         return RedirectResponse(f"/artists/{next(iter(user.artists))}", status_code=303)
     return RedirectResponse("/artists", status_code=303)
 
 
 @router.get("/artists")
-def artist_list(request: Request, q: str = "", page: int = 1, user: User = Depends(page_user)):
+def artist_list(request: Request, user: PageUser, q: str = "", page: int = 1):
     state, latest = portal(request), latest_run(request)
     per_page = state.settings.params.portal.artists_per_page
     page = max(1, page)
@@ -135,7 +137,7 @@ def artist_list(request: Request, q: str = "", page: int = 1, user: User = Depen
 
 
 @router.get("/artists/{artist_id}")
-def artist_home(request: Request, artist_id: str = Depends(visible_artist), user: User = Depends(page_user)):
+def artist_home(request: Request, artist_id: VisibleArtist, user: PageUser):
     state, latest = portal(request), latest_run(request)
     run_date = latest["run_date"]
     marked = statuses.latest_statuses(state.engine, artist_id, run_date)
@@ -149,8 +151,8 @@ def artist_home(request: Request, artist_id: str = Depends(visible_artist), user
 
 
 @router.post("/artists/{artist_id}/pitches/{run_date}/{rank}", dependencies=[Depends(check_csrf)])
-def mark_pitch(request: Request, run_date: dt.date, rank: int, status: str = Form(...), note: str = Form(""),
-               artist_id: str = Depends(visible_artist), user: User = Depends(page_user)):
+def mark_pitch(request: Request, run_date: dt.date, rank: int, artist_id: VisibleArtist, user: PageUser,
+               status: Annotated[str, Form()], note: Annotated[str, Form()] = ""):
     state = portal(request)
     pitch = state.reader.pitch(artist_id, run_date, rank)
     if pitch is None:
@@ -166,8 +168,7 @@ def mark_pitch(request: Request, run_date: dt.date, rank: int, status: str = For
 
 
 @router.get("/artists/{artist_id}/tracks/{isrc}")
-def track_page(request: Request, isrc: str, artist_id: str = Depends(visible_artist),
-               user: User = Depends(page_user)):
+def track_page(request: Request, isrc: str, artist_id: VisibleArtist, user: PageUser):
     state, catalog = portal(request), portal(request).catalog.current()
     pitches = _track_pitches(request, artist_id, isrc)
     track = catalog.tracks.get(isrc)
@@ -190,7 +191,7 @@ def track_page(request: Request, isrc: str, artist_id: str = Depends(visible_art
 
 
 @router.get("/artists/{artist_id}/tracks/{isrc}/pitch-sheet.csv")
-def pitch_sheet(request: Request, isrc: str, artist_id: str = Depends(visible_artist)):
+def pitch_sheet(request: Request, isrc: str, artist_id: VisibleArtist):
     latest = latest_run(request)["run_date"].isoformat()
     current = [p for p in _track_pitches(request, artist_id, isrc) if p["run_date"] == latest]
     return Response(pitch_sheet_csv(current), media_type="text/csv",
@@ -207,7 +208,7 @@ def _track_pitches(request: Request, artist_id: str, isrc: str) -> list[dict]:
 
 
 @router.get("/artists/{artist_id}/similar")
-def similar_page(request: Request, artist_id: str = Depends(visible_artist), user: User = Depends(page_user)):
+def similar_page(request: Request, artist_id: VisibleArtist, user: PageUser):
     state, latest = portal(request), latest_run(request)
     similar = state.reader.similar(artist_id, latest["run_date"])
     return render(request, "similar.html", user, artist_id=artist_id, artist_name=artist_name(request, artist_id),
@@ -215,7 +216,7 @@ def similar_page(request: Request, artist_id: str = Depends(visible_artist), use
 
 
 @router.get("/artists/{artist_id}/results")
-def results_page(request: Request, artist_id: str = Depends(visible_artist), user: User = Depends(page_user)):
+def results_page(request: Request, artist_id: VisibleArtist, user: PageUser):
     state = portal(request)
     marked = statuses.latest_statuses(state.engine, artist_id)
     published = {(pitch["run_date"], pitch["rank"]): pitch for pitch in state.reader.artist_history(artist_id)}
@@ -241,7 +242,7 @@ def results_page(request: Request, artist_id: str = Depends(visible_artist), use
 
 
 @router.get("/label")
-def label_dashboard(request: Request, user: User = Depends(label_staff)):
+def label_dashboard(request: Request, user: StaffUser):
     state, latest = portal(request), latest_run(request)
     run_date = latest["run_date"]
     counts = state.reader.run_counts(run_date)
@@ -262,7 +263,7 @@ def label_dashboard(request: Request, user: User = Depends(label_staff)):
 
 
 @router.get("/label/audit")
-def audit_log(request: Request, user: User = Depends(label_staff)):
+def audit_log(request: Request, user: StaffUser):
     if user.role != "admin":
         raise HTTPException(403, "the audit log is for label admins")
     with portal(request).engine.connect() as connection:

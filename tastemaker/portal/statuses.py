@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from tastemaker.errors import UserError
 from tastemaker.portal.accounts import User, now
-from tastemaker.publication import store
 from tastemaker.portal.tables import PITCH_STATUSES, SENT_STATUSES, STATUSES, USERS
+from tastemaker.publication import store
 
 STATUS_COLUMNS = ["run_date", "artist_id", "rank", "isrc", "playlist_id", "status", "note", "email", "at"]
 

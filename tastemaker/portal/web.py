@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -116,7 +117,7 @@ def api_user(request: Request) -> User:
     return user
 
 
-def label_staff(user: User = Depends(page_user)) -> User:
+def label_staff(user: Annotated[User, Depends(page_user)]) -> User:
     if not user.is_label_staff:
         raise HTTPException(403, "this page is for label staff")
     return user
@@ -127,14 +128,22 @@ def check_artist(user: User, artist_id: str) -> None:
         raise HTTPException(403, "your account is not linked to this artist")
 
 
-def visible_artist(artist_id: str, user: User = Depends(page_user)) -> str:
+def visible_artist(artist_id: str, user: Annotated[User, Depends(page_user)]) -> str:
     check_artist(user, artist_id)
     return artist_id
 
 
-def api_visible_artist(artist_id: str, user: User = Depends(api_user)) -> str:
+def api_visible_artist(artist_id: str, user: Annotated[User, Depends(api_user)]) -> str:
     check_artist(user, artist_id)
     return artist_id
+
+
+# What routes declare: the account asking, and the artist of the URL once it is known to be visible to it.
+PageUser = Annotated[User, Depends(page_user)]
+ApiUser = Annotated[User, Depends(api_user)]
+StaffUser = Annotated[User, Depends(label_staff)]
+VisibleArtist = Annotated[str, Depends(visible_artist)]
+ApiVisibleArtist = Annotated[str, Depends(api_visible_artist)]
 
 
 def csrf_token(request: Request) -> str:
