@@ -31,15 +31,9 @@ from tastemaker.world.advance import advance_world
 from tastemaker.world.truth import truth_dir_for
 
 REPO = Path(__file__).resolve().parents[1]
-# A 10-second, 30-day world needs a shorter minimum duration and holdout than the defaults.
-TINY_OVERRIDES = {"validate": {"min_duration_s": 5}, "train": {"holdout_days": 12, "n_estimators": 50}}
-
-
-def project_params(preset: str) -> dict:
+def project_params() -> dict:
     """The defaults of the params model (always in step with the code that reads them)."""
     params = Params().model_dump(mode="json", by_alias=True)
-    for section, values in (TINY_OVERRIDES if preset == "tiny" else {}).items():
-        params[section].update(values)
     params["features"]["workers"] = 1
     return params
 
@@ -84,7 +78,7 @@ def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
 def one_seed(preset: str, seed: int, share: float, top_k: int, workdir: Path) -> dict[str, dict]:
     champion = workdir / f"{preset}-{seed}-champion"
     generate_world(champion / "data" / "landing", preset=preset, seed=seed)
-    settings = project_params(preset)
+    settings = project_params()
     settings["publish"].update(explore_share=share, explore_seed=seed, top_k=top_k)
     (champion / "params.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     os.chdir(champion)

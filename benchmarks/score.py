@@ -45,7 +45,7 @@ from tastemaker.publication.files import write_publication_files
 from tastemaker.publication.similar_artists import similar_artists
 from tastemaker.ranking import outcomes
 from tastemaker.ranking.bands import expected_streams
-from tastemaker.ranking.dataset import split_by_time
+from tastemaker.ranking.dataset import SplitSettings, split_by_time
 from tastemaker.ranking.model import fit_ranker
 from tastemaker.ranking.pitches import mark_control, select_pitches
 from tastemaker.ranking.reasons import explain
@@ -132,10 +132,10 @@ def train_on_sample(tables: dict[str, pd.DataFrame], track_count: int):
               "streams": tables["streams"][tables["streams"]["isrc"].isin(chosen)],
               "features": tables["features"][tables["features"]["isrc"].isin(chosen)]}
     params = TrainParams()
-    data = split_by_time(**sample, holdout_days=7, negatives_per_query=params.negatives_per_query,
-                         holdout_negatives_per_query=params.negatives_per_query, seed=params.seed)
-    training = data.training.drop(columns=["engagement", "grade", "is_good", "artist_id"]).assign(
-        grade=data.training["grade"])
+    settings = SplitSettings(holdout_days=7, validation_days=7, label_window_days=7,
+                             negatives_per_query=params.negatives_per_query, evaluation_queries=100,
+                             evaluation_playlists=100, candidates_per_track=30, seed=params.seed)
+    training = split_by_time(**sample, settings=settings).training
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
     return Champion(fit_ranker(training, hyperparameters, seed=params.seed, threads=params.threads))
 

@@ -123,7 +123,7 @@ def run_report(summary: dict) -> str:
     if "train" in summary:
         trained = summary["train"]
         lines.append(f"- model `{trained['model_name']}` version {trained['model_version']}: "
-                     f"ndcg_at_10 {trained['metrics']['ndcg_at_10']:.3f}; {trained['reason']}")
+                     f"{trained['headline']} {trained['headline_value']:.3f}; {trained['reason']}")
     if "score" in summary and summary["score"].get("failed_artists"):
         lines.append(f"- scoring failed for {len(summary['score']['failed_artists'])} artists: "
                      f"{', '.join(summary['score']['failed_artists'][:10])}")

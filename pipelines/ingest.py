@@ -6,15 +6,17 @@ import argparse
 
 import pandas as pd
 
-from pipelines.common import manifest_path, stage_main, write_parquet
+from pipelines.common import bind_source, manifest_path, stage_main, write_parquet
 from tastemaker.config import Params
 from tastemaker.ingest import ingest
 
 
 def run(params: Params, source: str | None = None) -> dict:
+    source = source or params.ingest.source
+    bind_source(params, source)
     previous_path = manifest_path(params)
     previous = pd.read_parquet(previous_path) if previous_path.is_file() else None
-    result = ingest(source or params.ingest.source, params.paths.raw, previous)
+    result = ingest(source, params.paths.raw, previous)
     write_parquet(result.manifest, previous_path)
     return result.summary()
 

@@ -1,19 +1,25 @@
-"""Stage `train`: fit the ranker on the time split, log it to MLflow, register it behind the guard."""
+"""Stage `train`: fit the ranker on the time split, judge it, log it to MLflow, register it behind the guard."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import lineage, stage_main, write_json
+from pipelines.common import bound_source, lineage, stage_main, write_csv, write_json
 from tastemaker.audio import feature_set_version
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
-from tastemaker.ranking.dataset import split_by_time
+from tastemaker.publication import store
+from tastemaker.ranking.dataset import SplitSettings, split_by_time
+from tastemaker.ranking.evaluation import with_truth
+from tastemaker.ranking.judging import shuffle_track_audio
 from tastemaker.ranking.training import train_and_register
+from tastemaker.world.truth import truth_dir_for
 
 APPEAL_FILE = "appeal.parquet"
+PLAYLIST_TRUTH_FILE = "playlists.parquet"
 
 
 def read_inputs(params: Params) -> dict[str, pd.DataFrame]:
@@ -27,28 +33,61 @@ def read_inputs(params: Params) -> dict[str, pd.DataFrame]:
     }
 
 
-def read_appeal(params: Params) -> pd.DataFrame | None:
-    """The demo world's hidden appeal, for the oracle metrics; absent for a real catalog."""
-    truth = params.train.truth_dir
+def truth_folder(params: Params) -> Path | None:
+    """The hidden truth of the landing zone this project ingested (a demo world), or the one named."""
+    if params.train.truth_dir is not None:
+        return params.train.truth_dir
+    source = bound_source(params)
+    if source is None or "://" in source:
+        return None
+    return truth_dir_for(Path(source))
+
+
+def read_truth(params: Params) -> tuple[pd.DataFrame, list[str]] | None:
+    """The hidden appeal of every pair and the fraudulent playlists; None for a real catalog."""
+    truth = truth_folder(params)
     if truth is None or not (truth / APPEAL_FILE).is_file():
         return None
-    return pd.read_parquet(truth / APPEAL_FILE)
+    playlists = pd.read_parquet(truth / PLAYLIST_TRUTH_FILE)
+    fraudulent = playlists.loc[playlists["is_fraud"], "playlist_id"].tolist() if "is_fraud" in playlists else []
+    return pd.read_parquet(truth / APPEAL_FILE), fraudulent
+
+
+def read_model_pitches(params: Params) -> pd.DataFrame | None:
+    """What the platform pitched (not control, not random): holdout placements these caused are not graded."""
+    url = resolve_endpoints(params.paths.state).publication_db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None  # nothing published yet: do not create the database from the train stage
+    return store.read_model_pitches(store.connect(url))
+
+
+def split_settings(params: Params) -> SplitSettings:
+    train = params.train
+    return SplitSettings(holdout_days=train.holdout_days, validation_days=train.validation_days,
+                         label_window_days=train.label_window_days, negatives_per_query=train.negatives_per_query,
+                         evaluation_queries=train.evaluation_queries, evaluation_playlists=train.evaluation_playlists,
+                         candidates_per_track=params.score.candidates_per_track, seed=train.seed)
 
 
 def run(params: Params, sweep_trials: int = 0) -> dict:
     tables = read_inputs(params)
-    data = split_by_time(**tables, holdout_days=params.train.holdout_days,
-                         negatives_per_query=params.train.negatives_per_query,
-                         holdout_negatives_per_query=params.train.holdout_negatives_per_query,
-                         seed=params.train.seed)
+    settings = split_settings(params)
+    pitches = read_model_pitches(params)
+    data = split_by_time(**tables, settings=settings, model_pitches=pitches)
+    shuffled = split_by_time(**{**tables, "features": shuffle_track_audio(tables["features"], params.train.seed)},
+                             settings=settings, model_pitches=pitches)
+    truth = read_truth(params)
+    if truth is not None:
+        data.evaluation = with_truth(data.evaluation, *truth)
+        shuffled.evaluation = with_truth(shuffled.evaluation, *truth)
     tags = {**lineage(params).as_tags(), "feature_set_version": feature_set_version(params.features)}
-    report = train_and_register(data, params.train, tags, resolve_endpoints(params.paths.state),
-                                playlists_total=len(tables["playlists"]), appeal=read_appeal(params),
+    report = train_and_register(data, shuffled, params.train, tags, resolve_endpoints(params.paths.state),
                                 sweep_trials=sweep_trials)
     out = params.paths.training
     write_json(report.metrics, out / "metrics.json")
     write_json(report.as_dict(), out / "model.json")
-    report.ndcg_curve.to_csv(out / "ndcg_at_k.csv", index=False)
+    for slice_name, curve in report.curves.items():
+        write_csv(curve, out / "ndcg_at_k" / f"{slice_name}.csv")
     return report.as_dict()
 
 

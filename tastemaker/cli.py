@@ -193,14 +193,23 @@ def print_summary(params: Params) -> None:
     champion = f"alias champion -> version {model['champion_version']}"
     console.print(f"registered model: {model['model_name']} version {model['model_version']} "
                   f"({'champion' if model['promoted'] else 'challenger'}; {champion})")
-    console.print(f"ndcg_at_10 on the holdout: {model['metrics']['ndcg_at_10']:.3f} "
-                  f"(cosine baseline {model['metrics']['baseline_cosine_ndcg_at_10']:.3f})")
+    console.print(headline_line(model["headline"], json.loads((paths.training / "metrics.json").read_text())))
     console.print(f"publication: {publication['database']} and {paths.publication / 'recommendations.parquet'} "
                   f"({publication['pitches']} pitches for {publication['artists']} artists, "
                   f"run date {publication['run_date']})")
     published = pd.read_parquet(paths.publication / "recommendations.parquet")
     first_artist = published.sort_values("artist_name")["artist_id"].iloc[0]
     _print_pitches(published[published["artist_id"] == first_artist].head(5))
+
+
+def headline_line(headline: str, metrics: dict) -> str:
+    """The model's headline beside the references it has to beat, and its interval against the strongest."""
+    shown = metrics[headline]["all"]
+    references = [name for name in ("genre_popularity", "oracle_without_sound", "oracle") if name in shown]
+    against = ", ".join(f"{name} {shown[name]:.3f}" for name in references)
+    interval = metrics["interval"][headline]["all"].get("model_minus_genre_popularity")
+    gap = f"; model - genre_popularity {interval['mean']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}]" if interval else ""
+    return f"{headline} (all tracks): model {shown['model']:.3f} ({against}){gap}"
 
 
 def _print_pitches(pitches: pd.DataFrame) -> None:

@@ -56,10 +56,14 @@ class TrainParams(Section):
     model_name: str = "tastemaker-ranker"
     experiment: str = "tastemaker"
     holdout_days: int = Field(30, ge=1)
+    validation_days: int = Field(14, ge=0)
+    label_window_days: int = Field(14, ge=1)
     negatives_per_query: int = Field(50, ge=1)
-    holdout_negatives_per_query: int = Field(200, ge=1)
+    evaluation_queries: int = Field(2000, ge=1)
+    evaluation_playlists: int = Field(500, ge=1)
     learning_rate: float = Field(0.05, gt=0)
     n_estimators: int = Field(200, ge=1)
+    early_stopping_rounds: int = Field(50, ge=1)
     num_leaves: int = Field(7, ge=2)
     min_child_samples: int = Field(20, ge=1)
     max_bin: int = Field(63, ge=4)
@@ -68,6 +72,8 @@ class TrainParams(Section):
     seed: int = 7
     promotion_margin: float = Field(0.0, ge=0)
     guard_tolerance: float = Field(0.02, ge=0)
+    bootstrap_samples: int = Field(1000, ge=100)
+    confidence: float = Field(0.95, gt=0, lt=1)
     truth_dir: Path | None = None
 
 

@@ -1,13 +1,14 @@
 """MLflow: the experiment, the logged training run and the guarded model registry.
 
-A new model version always gets the alias `challenger`. It takes `champion` only if it beats
-the current champion on the *same* holdout by the configured margin without letting a guarded
-metric fall by more than the tolerance; the decision and its numbers are tagged on the version,
-so anyone can see why a model is or is not serving.
+A new model version always gets the alias `challenger`. It takes `champion` only if, on the
+*same* evaluation set, it is significantly better than the current champion on the headline and
+not worse on cold tracks (see `decide_promotion`); the decision and its numbers, intervals
+included, are tagged on the version, so anyone can see why a model is or is not serving.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mlflow
@@ -15,6 +16,7 @@ from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from tastemaker.endpoints import Endpoints
+from tastemaker.metrics import Interval
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
@@ -26,16 +28,20 @@ class PromotionDecision:
     reason: str
     challenger_score: float
     champion_score: float | None
+    difference: Interval | None = None  # challenger minus champion on the headline, paired by query
+    cold_difference: Interval | None = None
 
 
 def use_experiment(endpoints: Endpoints, name: str) -> str:
-    """Point MLflow at the tracking store and return the experiment id, creating it on first use."""
+    """Point MLflow at the tracking store and make `name` the active experiment (created on first use),
+    so that every run started afterwards, nested ones included, lands in it; returns its id."""
     mlflow.set_tracking_uri(endpoints.mlflow_tracking_uri)
     mlflow.set_registry_uri(endpoints.mlflow_tracking_uri)
     experiment = mlflow.get_experiment_by_name(name)
-    if experiment is not None:
-        return experiment.experiment_id
-    return mlflow.create_experiment(name, artifact_location=endpoints.mlflow_artifact_root)
+    experiment_id = (experiment.experiment_id if experiment is not None
+                     else mlflow.create_experiment(name, artifact_location=endpoints.mlflow_artifact_root))
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
 
 
 def champion_uri(model_name: str) -> str:
@@ -49,39 +55,44 @@ def current_champion_version(client: MlflowClient, model_name: str) -> str | Non
         return None
 
 
-def decide_promotion(
-    challenger: dict[str, float],
-    champion: dict[str, float] | None,
-    target_metric: str,
-    guarded_metrics: list[str],
-    margin: float,
-    tolerance: float,
-) -> PromotionDecision:
-    """Pure decision rule, kept apart from MLflow so it is tested on plain numbers."""
-    score = challenger[target_metric]
-    if champion is None:
-        return PromotionDecision(True, "no champion yet", score, None)
-    champion_score = champion[target_metric]
-    if score <= champion_score + margin:  # a tie is not a win: the serving model stays
-        return PromotionDecision(
-            False, f"{target_metric} {score:.4f} does not beat champion {champion_score:.4f} by {margin}",
-            score, champion_score,
-        )
-    for metric in guarded_metrics:
-        if challenger[metric] < champion[metric] - tolerance:
-            return PromotionDecision(
-                False, f"{metric} regresses from {champion[metric]:.4f} to {challenger[metric]:.4f}",
-                score, champion_score,
-            )
-    return PromotionDecision(True, f"{target_metric} {score:.4f} beats champion {champion_score:.4f}", score, champion_score)
+def decide_promotion(metric: str, challenger_score: float, champion_score: float | None,
+                     difference: Interval | None, cold_difference: Interval | None,
+                     margin: float, tolerance: float, no_champion: str = "no champion yet") -> PromotionDecision:
+    """Pure decision rule, kept apart from MLflow so it is tested on plain numbers.
+
+    A challenger serves only when it is significantly better on the headline (the lower end of
+    its paired interval against the champion is above `margin`, so a gain inside the noise is not
+    a win and a tie keeps the serving model), and it is not worse on the cold slice: neither
+    significantly (the interval's upper end below 0) nor on average by more than `tolerance`.
+    """
+    def decision(promoted: bool, reason: str) -> PromotionDecision:
+        return PromotionDecision(promoted, reason, challenger_score, champion_score, difference, cold_difference)
+
+    if champion_score is None or difference is None:
+        return decision(True, no_champion)
+    shown = f"{metric} {difference.mean:+.4f} [{difference.low:+.4f}, {difference.high:+.4f}] against the champion"
+    if not difference.low > margin:
+        return decision(False, f"{shown}: not significantly better (the interval must lie above {margin})")
+    if cold_difference is not None and not math.isnan(cold_difference.mean):
+        cold = f"cold tracks {cold_difference.mean:+.4f} [{cold_difference.low:+.4f}, {cold_difference.high:+.4f}]"
+        if cold_difference.high < 0:
+            return decision(False, f"{shown}, but {cold}: significantly worse on cold tracks")
+        if cold_difference.mean < -tolerance:
+            return decision(False, f"{shown}, but {cold}: worse on cold tracks by more than {tolerance}")
+    return decision(True, f"{shown}: significantly better")
 
 
 def record_decision(client: MlflowClient, model_name: str, version: str, decision: PromotionDecision) -> None:
     client.set_registered_model_alias(model_name, CHALLENGER, version)
-    client.set_model_version_tag(model_name, version, "promotion.decision", "promoted" if decision.promoted else "kept as challenger")
-    client.set_model_version_tag(model_name, version, "promotion.reason", decision.reason)
-    client.set_model_version_tag(model_name, version, "promotion.challenger_score", f"{decision.challenger_score:.6f}")
+    tags = {"promotion.decision": "promoted" if decision.promoted else "kept as challenger",
+            "promotion.reason": decision.reason,
+            "promotion.challenger_score": f"{decision.challenger_score:.6f}"}
     if decision.champion_score is not None:
-        client.set_model_version_tag(model_name, version, "promotion.champion_score", f"{decision.champion_score:.6f}")
+        tags["promotion.champion_score"] = f"{decision.champion_score:.6f}"
+    for name, interval in (("difference", decision.difference), ("cold_difference", decision.cold_difference)):
+        if interval is not None:
+            tags.update({f"promotion.{name}.{part}": f"{getattr(interval, part):.6f}" for part in ("mean", "low", "high")})
+    for key, value in tags.items():
+        client.set_model_version_tag(model_name, version, key, value)
     if decision.promoted:
         client.set_registered_model_alias(model_name, CHAMPION, version)

@@ -12,18 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tastemaker.world import generate_world
+from tastemaker.world import generate_world, truth_dir_for
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_SEED = 3
 
 
 def tiny_params() -> dict:
-    """The repository's params.yaml, with the settings a 10-second, 30-day world needs."""
+    """The repository's params.yaml, with one feature worker: tests share the machine's cores."""
     params = yaml.safe_load((REPO / "params.yaml").read_text())
-    params["validate"]["min_duration_s"] = 5
-    params["train"]["holdout_days"] = 12
-    params["train"]["n_estimators"] = 50
     params["features"]["workers"] = 1
     return params
 
@@ -39,8 +36,10 @@ ENDPOINT_VARIABLES = ("MLFLOW_TRACKING_URI", "TASTEMAKER_DB_URL", "DASK_SCHEDULE
 
 
 def make_project(folder: Path, landing: Path) -> Path:
-    """A working folder laid out like a user's checkout: params.yaml and data/landing, nothing run yet."""
+    """A working folder laid out like a user's checkout after `tastemaker world generate`: params.yaml,
+    data/landing and its hidden truth beside it, nothing run yet."""
     shutil.copytree(landing, folder / "data" / "landing")
+    shutil.copytree(truth_dir_for(landing), truth_dir_for(folder / "data" / "landing"))
     (folder / "params.yaml").write_text(yaml.safe_dump(tiny_params(), sort_keys=False))
     return folder
 

@@ -147,3 +147,12 @@ def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | Non
     if found.empty:
         raise UserError(f"unknown artist '{artist}' in the publication of {run_date.isoformat()}")
     return found
+
+
+def read_model_pitches(engine: sa.Engine) -> pd.DataFrame:
+    """Every kept pair the platform really pitched (not a control row, not a random exploration pick)."""
+    table = RECOMMENDATIONS
+    query = (sa.select(table.c.isrc, table.c.playlist_id, table.c.run_date)
+             .where(~table.c.is_control).where(~table.c.is_explore))
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).mappings().all(), columns=["isrc", "playlist_id", "run_date"])

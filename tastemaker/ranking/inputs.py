@@ -5,8 +5,8 @@ the mean audio features of the tracks it has played, and how they did) and metad
 model derives everything else from these columns itself, so `models:/...@champion` scores
 raw inputs and training and scoring cannot drift apart.
 
-When the pairs are the training placements themselves, each playlist's profile leaves the
-query track out: otherwise a placed track would always look like its own playlist, and its
+Training pairs get profiles built without the query's own placements (out of fold, see
+`ranking.dataset`): otherwise a placed track would always look like its own playlist, and its
 outcome would leak into the profile's mean engagement.
 """
 
@@ -41,7 +41,8 @@ def track_inputs(catalog: pd.DataFrame, features: pd.DataFrame, popularity: pd.S
 
 
 def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
-    """Per playlist: sums and count of its placed tracks' features and engagement (to allow leave-one-out)."""
+    """Per playlist: sums and count of its placed tracks' features and engagement (sums, so that a profile
+    without some tracks is a subtraction away)."""
     columns = audio_feature_columns(features) + PROFILE_EXTRAS
     joined = placed[["isrc", "playlist_id", "engagement"]].merge(features, on="isrc", how="inner")
     sums = joined.groupby("playlist_id")[columns].sum()
@@ -49,32 +50,13 @@ def profile_sums(placed: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
     return sums
 
 
-def pair_inputs(
-    pairs: pd.DataFrame,
-    tracks: pd.DataFrame,
-    playlists: pd.DataFrame,
-    sums: pd.DataFrame,
-    own_outcomes: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Assemble raw model inputs for `pairs` (isrc, playlist_id).
-
-    `own_outcomes` (isrc, playlist_id, engagement) names pairs whose own placement is inside
-    `sums`; they get a leave-one-out profile.
-    """
+def pair_inputs(pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
+    """Assemble raw model inputs for `pairs` (isrc, playlist_id), with the profiles in `sums`."""
     profile_columns = [column for column in sums.columns if column != "count"]
     frame = pairs[["isrc", "playlist_id"]].merge(tracks, on="isrc", how="inner")
     totals = sums.reindex(frame["playlist_id"])
     totals_values = totals[profile_columns].to_numpy(dtype=float, na_value=0.0)
     counts = totals["count"].fillna(0).to_numpy(dtype=float)
-    if own_outcomes is not None:
-        own = frame[["isrc", "playlist_id"]].merge(own_outcomes, on=["isrc", "playlist_id"], how="left")
-        is_own = own["engagement"].notna().to_numpy()
-        own_values = np.column_stack(
-            [frame[f"t_{column}"].to_numpy(dtype=float) for column in profile_columns if column not in PROFILE_EXTRAS]
-            + [own["engagement"].fillna(0).to_numpy(dtype=float)]
-        )
-        totals_values = totals_values - own_values * is_own[:, None]
-        counts = counts - is_own
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts[:, None] > 0, totals_values / counts[:, None], np.nan)
     meta = playlists.set_index("playlist_id").reindex(frame["playlist_id"])

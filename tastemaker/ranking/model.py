@@ -1,8 +1,10 @@
 """The LightGBM LambdaRank re-ranker and the MLflow model that wraps it.
 
-`RankerModel` is what gets logged and registered: it holds the booster and the feature
-scaler, and builds the model features itself, so anyone holding `models:/<name>@champion`
-scores raw pair inputs (see `tastemaker.ranking.inputs`).
+`RankerModel` is what gets logged and registered: it holds the booster, the feature scaler and
+the model features it was fitted on, and builds those features itself, so anyone holding
+`models:/<name>@champion` scores raw pair inputs (see `tastemaker.ranking.inputs`). Fitting on a
+subset of the features is how the ablations and the genre+popularity reference are made: the
+same learner, less information.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ import pandas as pd
 
 from tastemaker.ranking.pair_features import FeatureScaler, model_features
 
-
 class RankerModel(mlflow.pyfunc.PythonModel):
-    def __init__(self, booster: lightgbm.Booster, scaler: FeatureScaler):
+    def __init__(self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str]):
         self.booster = booster
         self.scaler = scaler
+        self.columns = columns
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> np.ndarray:
-        return self.booster.predict(model_features(model_input, self.scaler))
+        return self.booster.predict(model_features(model_input, self.scaler)[self.columns])
 
     def feature_importance(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -29,13 +31,23 @@ class RankerModel(mlflow.pyfunc.PythonModel):
         ).sort_values("gain", ascending=False, ignore_index=True)
 
 
-def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads: int = 1) -> RankerModel:
-    """Fit LambdaRank with one query per track; `training` must be grouped by isrc."""
+def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads: int = 1,
+               validation: pd.DataFrame | None = None, columns: list[str] | None = None) -> RankerModel:
+    """Fit LambdaRank; `training` (and `validation`) hold each query's rows together.
+
+    With a validation fold that has graded pairs, boosting stops once NDCG@10 there has not
+    improved for `early_stopping_rounds` rounds (a hyperparameter), and the best iteration is kept.
+    """
     scaler = FeatureScaler.fit(training.drop_duplicates("isrc"))
     features = model_features(training, scaler)
-    group_sizes = training.groupby("isrc", sort=False).size().to_numpy()
-    dataset = lightgbm.Dataset(features, label=training["grade"].to_numpy(), group=group_sizes,
-                               params={"max_bin": hyperparameters.get("max_bin", 255)})
+    columns = list(columns or features.columns)
+    dataset = _dataset(training, features[columns], hyperparameters)
+    valid_sets, callbacks = [], []
+    if validation is not None and (validation["grade"] > 0).any():
+        valid_sets = [_dataset(validation, model_features(validation, scaler)[columns], hyperparameters,
+                               reference=dataset)]
+        patience = hyperparameters.get("early_stopping_rounds", hyperparameters["n_estimators"])
+        callbacks = [lightgbm.early_stopping(patience, first_metric_only=True, verbose=False)]
     booster = lightgbm.train(
         {
             "objective": "lambdarank",
@@ -52,5 +64,19 @@ def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads
         },
         dataset,
         num_boost_round=hyperparameters["n_estimators"],
+        valid_sets=valid_sets,
+        callbacks=callbacks,
     )
-    return RankerModel(booster, scaler)
+    return RankerModel(booster, scaler, columns)
+
+
+def query_sizes(pairs: pd.DataFrame) -> np.ndarray:
+    """Rows per query, in row order: a query is a track within one training window (see `ranking.dataset`)."""
+    keys = ["window", "isrc"] if "window" in pairs.columns else ["isrc"]
+    return pairs.groupby(keys, sort=False).size().to_numpy()
+
+
+def _dataset(pairs: pd.DataFrame, features: pd.DataFrame, hyperparameters: dict, reference=None) -> lightgbm.Dataset:
+    group_sizes = query_sizes(pairs)
+    return lightgbm.Dataset(features, label=pairs["grade"].to_numpy(), group=group_sizes, reference=reference,
+                            params={"max_bin": hyperparameters.get("max_bin", 255)})

@@ -13,6 +13,11 @@ import numpy as np
 import pandas as pd
 
 NON_AUDIO_TRACK_COLUMNS = {"t_genre", "t_artist_popularity"}
+# Model features that carry no sound: what the "no audio" ablation keeps, and the genre+popularity
+# reference's inputs (the public facts a label could rank by without listening).
+CONTEXT_FEATURES = ("genre_match", "artist_popularity", "playlist_log_followers", "playlist_history_tracks",
+                    "playlist_mean_engagement")
+GENRE_POPULARITY_FEATURES = ("genre_match", "artist_popularity", "playlist_log_followers")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,17 @@ def cosine_similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return np.where(norms > 0, numerator / norms, np.nan)
 
 
+def genre_match(track_genres: np.ndarray, playlist_genres: np.ndarray) -> np.ndarray:
+    """1 where the catalog genre is known and equals the playlist's; a missing genre matches nothing."""
+    track_genres = track_genres.astype(str)
+    return ((track_genres == playlist_genres.astype(str)) & (track_genres != "")).astype(float)
+
+
+def audio_features(feature_names) -> list[str]:
+    """The model features computed from sound: everything but the context."""
+    return [name for name in feature_names if name not in CONTEXT_FEATURES]
+
+
 def model_features(pairs: pd.DataFrame, scaler: FeatureScaler) -> pd.DataFrame:
     """Distances and per-feature differences between track and profile, plus context."""
     track = scaler.standardise(pairs, "t_")
@@ -52,7 +68,7 @@ def model_features(pairs: pd.DataFrame, scaler: FeatureScaler) -> pd.DataFrame:
     columns = {
         "cosine_to_profile": cosine_similarity(track, profile),
         "distance_to_profile": np.sqrt(np.sum(difference**2, axis=1)),
-        "genre_match": (pairs["t_genre"].to_numpy() == pairs["p_genre"].to_numpy()).astype(float),
+        "genre_match": genre_match(pairs["t_genre"].to_numpy(), pairs["p_genre"].to_numpy()),
         "artist_popularity": pairs["t_artist_popularity"].to_numpy(dtype=float),
         "playlist_log_followers": pairs["p_log_followers"].to_numpy(dtype=float),
         "playlist_history_tracks": pairs["p_history_tracks"].to_numpy(dtype=float),

@@ -1,22 +1,20 @@
 """A small hyperparameter search for the ranker, one nested MLflow run per trial.
 
-Trials are judged on a validation slice of the *training* queries (a seeded fifth of the
-tracks), never on the holdout: the holdout must stay untouched to judge the chosen model and to
-compare it with the champion.
+Trials are judged on the validation fold (the placements just before the cut-off, see
+`ranking.dataset`), never on the holdout: the holdout must stay untouched to judge the chosen
+model and to compare it with the champion.
 """
 
 from __future__ import annotations
 
 import mlflow
-import numpy as np
 import optuna
 import pandas as pd
 
+from tastemaker.errors import UserError
 from tastemaker.metrics import mean_ndcg_at_k
 from tastemaker.ranking.dataset import model_input
 from tastemaker.ranking.model import fit_ranker
-
-VALIDATION_SHARE = 0.2
 
 
 def search_space(trial: optuna.Trial) -> dict:
@@ -28,23 +26,18 @@ def search_space(trial: optuna.Trial) -> dict:
     }
 
 
-def split_queries(training: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    tracks = np.array(sorted(training["isrc"].unique()))
-    rng = np.random.default_rng(seed)
-    held = set(rng.choice(tracks, size=max(1, int(len(tracks) * VALIDATION_SHARE)), replace=False))
-    is_held = training["isrc"].isin(held)
-    return training[~is_held], training[is_held]
-
-
-def sweep(training: pd.DataFrame, trials: int, seed: int, base: dict, threads: int) -> dict:
+def sweep(training: pd.DataFrame, validation: pd.DataFrame, trials: int, seed: int, base: dict,
+          threads: int) -> dict:
     """Best hyperparameters after `trials` trials (those not searched stay as in `base`);
     call inside an active MLflow run."""
-    fitting, validation = split_queries(training, seed)
+    if not (validation["grade"] > 0).any():
+        raise UserError("the validation fold holds no placement to judge a hyperparameter search on: "
+                        "raise train.validation_days")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
     def objective(trial: optuna.Trial) -> float:
         hyperparameters = {**base, **search_space(trial)}
-        ranker = fit_ranker(fitting, hyperparameters, seed, threads)
+        ranker = fit_ranker(training, hyperparameters, seed, threads)
         score = mean_ndcg_at_k(validation.assign(score=ranker.predict(None, model_input(validation))), "score", 10)
         with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True, tags={"run_type": "sweep_trial"}):
             mlflow.log_params(hyperparameters)

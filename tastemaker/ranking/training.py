@@ -1,4 +1,4 @@
-"""One training run: fit, evaluate against baselines on the holdout, log, register, guard."""
+"""One training run: fit and judge, log to MLflow, register, then decide promotion on the intervals."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ from mlflow.models import infer_signature
 from tastemaker import tracking
 from tastemaker.config import TrainParams
 from tastemaker.endpoints import Endpoints
-from tastemaker.ranking.baselines import baseline_scores
+from tastemaker.errors import UserError
 from tastemaker.ranking.dataset import RankingData, model_input
-from tastemaker.ranking.evaluation import ndcg_curve, oracle_scores, per_artist, ranking_metrics
-from tastemaker.ranking.model import RankerModel, fit_ranker
+from tastemaker.ranking.evaluation import compare, ndcg_per_query
+from tastemaker.ranking.judging import Judged, JudgingSettings, judge
 from tastemaker.ranking.sweep import sweep
 
-TARGET_METRIC = "ndcg_at_10"
-GUARDED_METRICS = ["ndcg_at_5"]
-HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin", "feature_fraction")
+HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin", "feature_fraction",
+                   "early_stopping_rounds")
 MODEL_REQUIREMENTS = ["lightgbm", "pandas", "numpy", "scikit-learn"]
+GUARDED_SLICE = "cold"
 
 
 @dataclass
@@ -34,106 +34,104 @@ class TrainingReport:
     champion_version: str
     promoted: bool
     reason: str
-    metrics: dict[str, float] = field(default_factory=dict)
-    ndcg_curve: pd.DataFrame | None = None
+    headline: str
+    headline_value: float
+    metrics: dict = field(default_factory=dict)  # nested, as dvc metrics show prints it
+    curves: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {key: value for key, value in self.__dict__.items() if key != "ndcg_curve"}
+        return {key: value for key, value in self.__dict__.items() if key not in ("curves", "metrics")}
 
 
-@dataclass
-class Evaluation:
-    metrics: dict[str, float]
-    curve: pd.DataFrame
-    per_artist: pd.DataFrame
-
-
-def evaluate(ranker: RankerModel, data: RankingData, playlists_total: int, seed: int,
-             appeal: pd.DataFrame | None) -> Evaluation:
-    """The model, every baseline and (in the demo world) the oracle, on one holdout."""
-    holdout = data.holdout
-    model_scores = ranker.predict(None, model_input(holdout))
-    scores = {"model": model_scores}
-    scores.update({f"baseline_{name}": values
-                   for name, values in baseline_scores(data.training, holdout, ranker.scaler, seed).items()})
-    if appeal is not None:
-        scores["oracle"] = oracle_scores(holdout, appeal)
-    metrics = {}
-    for name, values in scores.items():
-        metrics.update(ranking_metrics(holdout, values, playlists_total, prefix="" if name == "model" else f"{name}_"))
-    return Evaluation(metrics, ndcg_curve(holdout, scores), per_artist(holdout, model_scores))
-
-
-def train_and_register(data: RankingData, params: TrainParams, tags: dict[str, str], endpoints: Endpoints,
-                       playlists_total: int, appeal: pd.DataFrame | None = None,
-                       sweep_trials: int = 0) -> TrainingReport:
-    """Fit on the training side of the split, log everything to MLflow, register, then apply the guard.
+def train_and_register(data: RankingData, shuffled: RankingData | None, params: TrainParams, tags: dict[str, str],
+                       endpoints: Endpoints, sweep_trials: int = 0) -> TrainingReport:
+    """Fit on the training side of the split, judge against the references and ablations, log
+    everything to MLflow, register, then apply the promotion rule against the serving champion.
 
     With `sweep_trials`, the hyperparameters come from a search (nested runs) instead of params.yaml.
     """
-    if data.training.empty or data.holdout.empty:
-        raise ValueError("not enough placements to train and evaluate: need reports before and after the cut-off")
-    tracking.use_experiment(endpoints, params.experiment)
+    if data.training.empty:
+        raise UserError("not enough placements to train: need placements in the reports before "
+                        f"{data.fit_until.date()} (train.holdout_days + train.validation_days before the last report)")
+    experiment_id = tracking.use_experiment(endpoints, params.experiment)
     client = MlflowClient()
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
-    with mlflow.start_run(tags={**tags, "run_type": "training"}) as run:
+    settings = JudgingSettings(params.seed, params.threads, params.bootstrap_samples, params.confidence)
+    with mlflow.start_run(experiment_id=experiment_id, tags={**tags, "run_type": "training"}) as run:
         if sweep_trials:
-            hyperparameters = sweep(data.training, sweep_trials, params.seed, hyperparameters, params.threads)
+            hyperparameters = sweep(data.training, data.validation, sweep_trials, params.seed, hyperparameters,
+                                    params.threads)
             mlflow.set_tag("sweep_trials", str(sweep_trials))
-        mlflow.log_params({**hyperparameters, "holdout_days": params.holdout_days, "seed": params.seed,
-                           "cutoff": data.cutoff.date().isoformat(),
-                           "training_pairs": len(data.training), "holdout_pairs": len(data.holdout)})
-        _log_datasets(data)
-        ranker = fit_ranker(data.training, hyperparameters, params.seed, params.threads)
-        evaluation = evaluate(ranker, data, playlists_total, params.seed, appeal)
-        mlflow.log_metrics(evaluation.metrics)
-        _log_artifacts(ranker, evaluation)
-        example = model_input(data.holdout).head(5)
+        mlflow.log_params({**hyperparameters, "holdout_days": params.holdout_days,
+                           "validation_days": params.validation_days, "seed": params.seed,
+                           "cutoff": data.cutoff.date().isoformat(), "fit_until": data.fit_until.date().isoformat(),
+                           "training_pairs": len(data.training), "evaluation_pairs": len(data.evaluation),
+                           "bootstrap_samples": params.bootstrap_samples})
+        judged = judge(data, shuffled, hyperparameters, settings)
+        report = judged.report
+        if not report.per_query[report.headline].size:
+            raise UserError(f"nothing to evaluate {report.headline} on: no placement after the cut-off "
+                            f"{data.cutoff.date()} and no truth beside the landing zone")
+        mlflow.set_tag("headline", report.headline)
+        mlflow.log_metrics(report.flat())
+        _log_artifacts(judged)
+        example = model_input(data.evaluation).head(5)
         info = mlflow.pyfunc.log_model(
             name="ranker",
-            python_model=ranker,
-            signature=infer_signature(example, ranker.predict(None, example)),
+            python_model=judged.model,
+            signature=infer_signature(example, judged.model.predict(None, example)),
             input_example=example,
             registered_model_name=params.model_name,
             pip_requirements=MODEL_REQUIREMENTS,
         )
     version = str(info.registered_model_version)
     client.set_tag(run.info.run_id, "model_version", version)  # lineage: the run names the version it made
-    decision = tracking.decide_promotion(
-        evaluation.metrics, _champion_metrics(client, params.model_name, data, playlists_total),
-        TARGET_METRIC, GUARDED_METRICS, params.promotion_margin, params.guard_tolerance,
-    )
+    decision = _decide_against_champion(client, params, data, judged)
     tracking.record_decision(client, params.model_name, version, decision)
     return TrainingReport(
         run_id=run.info.run_id, model_name=params.model_name, model_version=version,
         champion_version=tracking.current_champion_version(client, params.model_name) or "",
-        promoted=decision.promoted, reason=decision.reason, metrics=evaluation.metrics,
-        ndcg_curve=evaluation.curve,
+        promoted=decision.promoted, reason=decision.reason, headline=report.headline,
+        headline_value=float(report.metrics["headline"]), metrics=report.as_json(), curves=report.curves,
     )
 
 
-def _champion_metrics(client: MlflowClient, model_name: str, data: RankingData,
-                      playlists_total: int) -> dict[str, float] | None:
-    """Score the serving champion on today's holdout, so the comparison is like for like."""
-    if tracking.current_champion_version(client, model_name) is None:
-        return None
-    champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))
-    return ranking_metrics(data.holdout, champion.predict(model_input(data.holdout)), playlists_total)
+def _decide_against_champion(client: MlflowClient, params: TrainParams, data: RankingData,
+                             judged: Judged) -> tracking.PromotionDecision:
+    """Score the serving champion on today's evaluation set, so the comparison is like for like and paired."""
+    report = judged.report
+    challenger = report.per_query[report.headline]
+    if tracking.current_champion_version(client, params.model_name) is None:
+        return tracking.decide_promotion(report.headline, challenger.mean(), None, None, None,
+                                         params.promotion_margin, params.guard_tolerance)
+    try:
+        champion_model = mlflow.pyfunc.load_model(tracking.champion_uri(params.model_name))
+        champion_scores = champion_model.predict(model_input(data.evaluation))
+    except Exception as error:  # noqa: BLE001 - a champion that cannot score today cannot serve today either
+        return tracking.decide_promotion(report.headline, challenger.mean(), None, None, None,
+                                         params.promotion_margin, params.guard_tolerance,
+                                         no_champion=f"the champion cannot score today's inputs "
+                                                     f"({type(error).__name__}: {str(error)[:200]})")
+    champion = ndcg_per_query(data.evaluation, champion_scores, report.headline)
+    cold = set(data.query_slices.loc[data.query_slices[GUARDED_SLICE], "isrc"])
+    samples, confidence, seed = params.bootstrap_samples, params.confidence, params.seed
+    return tracking.decide_promotion(
+        report.headline, challenger.mean(), champion.mean(),
+        compare(challenger, champion, None, samples, confidence, seed),
+        compare(challenger, champion, cold, samples, confidence, seed),
+        params.promotion_margin, params.guard_tolerance,
+    )
 
 
-def _log_datasets(data: RankingData) -> None:
-    for context, frame in (("training", data.training), ("holdout", data.holdout)):
-        graded = frame.astype({"grade": float})  # a float target keeps MLflow's schema honest about gaps
-        dataset = mlflow.data.from_pandas(graded, name=f"placements-{context}", targets="grade")
-        mlflow.log_input(dataset, context=context)
+def _log_artifacts(judged: Judged) -> None:
+    import matplotlib.pyplot as plt
 
-
-def _log_artifacts(ranker: RankerModel, evaluation: Evaluation) -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        ranker.feature_importance().to_csv(folder / "feature_importance.csv", index=False)
-        evaluation.per_artist.to_csv(folder / "per_artist.csv", index=False)
-        evaluation.curve.to_csv(folder / "ndcg_at_k.csv", index=False)
-        axes = evaluation.curve.set_index("k").plot(title="NDCG@k on the holdout", ylabel="NDCG", figsize=(7, 4))
-        axes.figure.savefig(folder / "ndcg_at_k.png", dpi=100, bbox_inches="tight")
+        judged.model.feature_importance().to_csv(folder / "feature_importance.csv", index=False)
+        for slice_name, curve in judged.report.curves.items():
+            curve.to_csv(folder / f"ndcg_at_k_{slice_name}.csv", index=False)
+            axes = curve.set_index("k").plot(title=f"NDCG@k, {slice_name} tracks", ylabel="NDCG", figsize=(7, 4))
+            axes.figure.savefig(folder / f"ndcg_at_k_{slice_name}.png", dpi=100, bbox_inches="tight")
+            plt.close(axes.figure)
         mlflow.log_artifacts(str(folder), artifact_path="evaluation")

@@ -15,7 +15,7 @@ from mutagen.ogg import OggPage
 from tastemaker.tags import TrackTags, write_tags
 from tastemaker.world.synth import render_track
 
-STYLE_FIELDS = ("tempo_bpm", "key", "mode", "brightness", "percussiveness", "energy", "acousticness")
+STYLE_FIELDS = ("tempo_bpm", "key", "mode", "brightness", "percussiveness", "energy", "acousticness", "space")
 
 
 def write_track_files(
@@ -58,7 +58,7 @@ def _job(row, audio_root: Path, seed: int) -> dict:
             artist=row.artist_name,
             isrc=row.isrc,
             date=str(row.release_date),
-            genre=row.genre,
+            genre=row.catalog_genre or None,
         ),
     }
 

@@ -9,7 +9,12 @@ import pandas as pd
 
 from tastemaker.world import names
 from tastemaker.world.presets import WorldPreset
-from tastemaker.world.styles import GENRE_NAMES, sample_artist_styles, sample_track_styles
+from tastemaker.world.styles import (
+    GENRE_NAMES,
+    sample_artist_styles,
+    sample_substyles,
+    sample_track_styles,
+)
 
 TERRITORIES = ("US", "GB", "DE", "FR", "BR", "MX", "SE", "JP", "NG", "AU")
 LABELS = (
@@ -29,28 +34,39 @@ DELIVERY_FORMATS = (
 )
 SAMPLE_RATES = (44_100, 48_000)
 MONO_SHARE = 0.2
+# Spread of log artist popularity: wide enough that a few artists take most of the listening.
+POPULARITY_SIGMA = 1.4
+
+
+def scene_names(count: int) -> list[str]:
+    """Names of the communities artists belong to (a city's circuit, a collective, a label family)."""
+    return [f"scene-{i + 1:02d}" for i in range(count)]
 
 
 def make_artists(preset: WorldPreset, rng: np.random.Generator) -> pd.DataFrame:
-    """Artists with a genre, a hidden popularity and a style centre.
+    """Artists with a genre, a sub-style, a scene, a hidden popularity and a style centre.
 
     Genres are dealt round-robin over a shuffled genre list, so even a tiny world spans
-    several genres.
+    several genres. The scene (the community an artist plays and is listened to in) is drawn
+    independently of the sound: it is the part of taste that only co-listening reveals.
     """
     count = preset.artists
     genre_order = rng.permutation(len(GENRE_NAMES))
     genres = pd.Series([GENRE_NAMES[genre_order[i % len(GENRE_NAMES)]] for i in range(count)])
+    substyles = pd.Series(sample_substyles(genres, rng))
     artists = pd.DataFrame(
         {
             "artist_id": [f"AR{i + 1:05d}" for i in range(count)],
             "artist_name": names.artist_names(count, rng),
             "genre": genres,
-            "popularity": np.exp(rng.normal(0.0, 0.8, count)).round(4),
+            "substyle": substyles,
+            "scene": rng.choice(scene_names(preset.scenes), count),
+            "popularity": np.exp(rng.normal(0.0, POPULARITY_SIGMA, count)).round(4),
             "home_territory": rng.choice(TERRITORIES, count),
             "label_index": rng.integers(0, len(LABELS), count),
         }
     )
-    return pd.concat([artists, sample_artist_styles(genres, rng)], axis=1)
+    return pd.concat([artists, sample_artist_styles(substyles, rng)], axis=1)
 
 
 def make_tracks(
@@ -65,11 +81,13 @@ def make_tracks(
     """Tracks with their true style, public metadata and delivery format.
 
     Every artist gets at least one track when `count` allows; the rest go to popular artists
-    more often. Without `release_window`, most tracks are already out and a share comes out
+    more often (in proportion to the square root of popularity: prolific and popular are related,
+    not the same). Without `release_window`, most tracks are already out and a share comes out
     after `today`, and each artist's first track is released (so every artist has streams).
     """
     if count >= len(artists):
-        weights = artists["popularity"].to_numpy() / artists["popularity"].sum()
+        weights = np.sqrt(artists["popularity"].to_numpy())
+        weights = weights / weights.sum()
         extra = rng.choice(len(artists), count - len(artists), p=weights)
         artist_rows = np.sort(np.concatenate([np.arange(len(artists)), extra]))
     else:
@@ -107,6 +125,9 @@ def make_tracks(
             "artist_id": owners["artist_id"],
             "artist_name": owners["artist_name"],
             "genre": owners["genre"],
+            "catalog_genre": delivered_genres(owners["genre"], preset, rng),
+            "substyle": owners["substyle"],
+            "scene": owners["scene"],
             "release_date": release_dates,
             "label": [name for name, _ in labels],
             "duration_s": np.round(durations, 2),
@@ -116,6 +137,16 @@ def make_tracks(
         }
     )
     return pd.concat([tracks, styles.reset_index(drop=True), formats], axis=1)
+
+
+def delivered_genres(genres: pd.Series, preset: WorldPreset, rng: np.random.Generator) -> np.ndarray:
+    """The genre as the delivery states it: broad, empty for a share of tracks, wrong for another."""
+    draw = rng.random(len(genres))
+    others = [[g for g in GENRE_NAMES if g != genre] for genre in genres]
+    wrong = np.array([pool[rng.integers(len(pool))] for pool in others], dtype=object)
+    missing = draw < preset.genre_missing_share
+    mistaken = ~missing & (draw < preset.genre_missing_share + preset.genre_wrong_share)
+    return np.where(missing, "", np.where(mistaken, wrong, genres.to_numpy(dtype=object)))
 
 
 def _release_dates(

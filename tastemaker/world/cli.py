@@ -58,12 +58,28 @@ def advance(
     """Move the world forward: new releases, new reports, curators answering the published pitches."""
     from tastemaker.world.advance import advance_world
 
+    if publication is None:
+        typer.echo("no publication given: curators answered no pitches", err=True)
     with console.status(f"advancing {world} by {days} days"):
         summary = _run(advance_world, world, days, publication=publication, seed=seed)
     typer.echo(
         f"world now at {summary.today}: +{summary.days} days, {summary.new_tracks} new tracks, "
         f"{summary.stream_rows} report rows, {summary.accepted}/{summary.pitched} pitches accepted"
     )
+
+
+@app.command()
+def describe(
+    world: Path = typer.Argument(..., help="Landing zone of a world (its truth is read if beside it)."),
+) -> None:
+    """Print the market-shape figures of a world: popularity, sparsity, churn, fraud, genre quality."""
+    from tastemaker.world.describe import describe_world
+
+    figures = _run(describe_world, world)
+    width = max(len(name) for name in figures)
+    for name, value in figures.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        typer.echo(f"{name:<{width}}  {shown}")
 
 
 def _run(function, *args, **kwargs):

@@ -20,9 +20,12 @@ import soxr
 from tastemaker.errors import UserError
 from tastemaker.tags import UnreadableAudioError, read_tags
 from tastemaker.world.appeal import STYLE_UNITS
-from tastemaker.world.catalog import LABELS, TERRITORIES
+from tastemaker.world.catalog import LABELS, TERRITORIES, scene_names
 from tastemaker.world.measure import ANALYSIS_RATE, measure_style
-from tastemaker.world.styles import CONTINUOUS_STYLE, genre_table
+from tastemaker.world.styles import CONTINUOUS_STYLE, genre_table, substyle_table
+
+# Communities the artists of a user's catalog are spread over.
+SCENES = 4
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff"}
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
@@ -51,9 +54,9 @@ def catalog_from_audio(source: Path, audio_out: Path, rng: np.random.Generator, 
     tracks = pd.DataFrame(rows)
     tracks["isrc"] = _unique_isrcs(tracks["isrc"], tracks["release_date"])
     artists = _artists_from_tracks(tracks, rng)
-    tracks = tracks.merge(
-        artists[["artist_name", "artist_id", "popularity", "home_territory", "label_index"]], on="artist_name"
-    ).rename(columns={"popularity": "artist_popularity"})
+    from_artist = ["artist_name", "artist_id", "substyle", "scene", "popularity", "home_territory"]
+    tracks = tracks.drop(columns="substyle").merge(artists[[*from_artist, "label_index"]], on="artist_name")
+    tracks = tracks.rename(columns={"popularity": "artist_popularity"})
     tracks["label"] = [LABELS[i][0] for i in tracks["label_index"]]
     return artists, tracks.drop(columns="label_index"), untagged
 
@@ -75,6 +78,8 @@ def _describe(path: Path, source: Path, rng: np.random.Generator) -> dict:
         "title": tags.title or _title_from_file_name(path),
         "artist_name": tags.artist or folder_artist or UNKNOWN_ARTIST,
         "genre": _genre(tags.genre, style),
+        "catalog_genre": (tags.genre or "").strip(),
+        "substyle": _nearest_substyle(style),
         "release_date": _release_date(tags.date, rng),
         "duration_s": round(info.duration, 2),
         **style,
@@ -99,6 +104,12 @@ def _genre(tagged: str | None, style: dict) -> str:
     if tagged and tagged.strip().lower() in genres.index:
         return tagged.strip().lower()
     distance = sum(((genres[c] - style[c]) / STYLE_UNITS[c]) ** 2 for c in CONTINUOUS_STYLE)
+    return str(distance.idxmin())
+
+
+def _nearest_substyle(style: dict) -> str:
+    table = substyle_table()
+    distance = sum(((table[c] - style[c]) / STYLE_UNITS[c]) ** 2 for c in CONTINUOUS_STYLE)
     return str(distance.idxmin())
 
 
@@ -134,6 +145,8 @@ def _artists_from_tracks(tracks: pd.DataFrame, rng: np.random.Generator) -> pd.D
     count = len(artists)
     artists.insert(0, "artist_id", [f"AR{i + 1:05d}" for i in range(count)])
     artists["genre"] = grouped["genre"].agg(lambda g: g.mode().iloc[0]).to_numpy()
+    artists["substyle"] = grouped["substyle"].agg(lambda g: g.mode().iloc[0]).to_numpy()
+    artists["scene"] = rng.choice(scene_names(SCENES), count)
     artists["popularity"] = np.exp(rng.normal(0.0, 0.8, count)).round(4)
     artists["home_territory"] = rng.choice(TERRITORIES, count)
     artists["label_index"] = rng.integers(0, len(LABELS), count)

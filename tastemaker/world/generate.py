@@ -16,7 +16,7 @@ from tastemaker.world import truth as hidden
 from tastemaker.world.audio_files import write_track_files
 from tastemaker.world.catalog import make_artists, make_tracks
 from tastemaker.world.curators import make_playlists
-from tastemaker.world.listening import plan_curator_placements, simulate_reports
+from tastemaker.world.listening import PLACEMENT_RATE_DAYS, plan_curator_placements, simulate_reports
 from tastemaker.world.presets import PRESET_NAMES, PRESETS, WORLD_TODAY
 from tastemaker.world.truth import truth_dir_for
 
@@ -73,23 +73,23 @@ def generate_world(
         if settings.track_seconds > 0:
             _write_audio(tracks, landing / "audio", seed, progress)
 
-    playlists = make_playlists(settings.playlists, artists["genre"], rng)
+    playlists = make_playlists(settings, artists, first_day, today, rng)
     placements = plan_curator_placements(
         tracks,
         playlists,
         first_day,
         today,
-        placements_per_day=settings.placements_per_track / settings.report_days,
-        min_per_track=settings.min_placements_per_track,
+        today,
+        campaigns_per_day=settings.campaigns_per_track / PLACEMENT_RATE_DAYS,
         rng=rng,
     )
     reports = simulate_reports(
-        tracks, playlists, placements, first_day, today, settings.organic_territories, rng
+        tracks, playlists, placements, first_day, today, today, settings.organic_territories, rng
     )
     placements = _with_realised_streams(placements, reports)
 
     landing_zone.write_catalog(landing, tracks)
-    landing_zone.write_playlists(landing, playlists)
+    listed_playlists = landing_zone.write_playlists(landing, playlists, today)
     stream_rows = landing_zone.write_reports(landing, reports)
     hidden.write_tables(truth, artists, tracks, playlists, placements, settings.write_full_appeal)
     hidden.write_state(
@@ -107,7 +107,7 @@ def generate_world(
     return WorldSummary(
         artists=len(artists),
         tracks=len(tracks),
-        playlists=len(playlists),
+        playlists=listed_playlists,
         days=settings.report_days,
         stream_rows=stream_rows,
         landing=landing,

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tastemaker.world.curators import active_on
 from tastemaker.world.listening import REPORT_COLUMNS
 
 CATALOG_COLUMNS = [
@@ -24,13 +25,17 @@ PLAYLIST_COLUMNS = ["playlist_id", "name", "followers", "curator", "territory", 
 
 
 def write_catalog(landing: Path, tracks: pd.DataFrame) -> None:
-    catalog = tracks[CATALOG_COLUMNS].copy()
+    """The catalog as delivered: its genre is the delivered one, empty or wrong for some tracks."""
+    catalog = tracks.assign(genre=tracks["catalog_genre"])[CATALOG_COLUMNS].copy()
     catalog["release_date"] = [str(d) for d in catalog["release_date"]]
     catalog.to_csv(landing / "catalog.csv", index=False, lineterminator="\n")
 
 
-def write_playlists(landing: Path, playlists: pd.DataFrame) -> None:
-    playlists[PLAYLIST_COLUMNS].to_csv(landing / "playlists.csv", index=False, lineterminator="\n")
+def write_playlists(landing: Path, playlists: pd.DataFrame, today) -> int:
+    """The playlists that exist on `today`, with their follower counts of that day; returns how many."""
+    listed = playlists[active_on(playlists, np.datetime64(today, "D"))]
+    listed[PLAYLIST_COLUMNS].to_csv(landing / "playlists.csv", index=False, lineterminator="\n")
+    return len(listed)
 
 
 def write_reports(landing: Path, reports: pd.DataFrame) -> int:

@@ -46,6 +46,9 @@ def measure_style(samples: np.ndarray, sample_rate: int) -> dict[str, float | in
     percussive_share = float(np.sum(percussive**2) / (np.sum(harmonic**2) + np.sum(percussive**2) + 1e-12))
     rms_db = 20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-9)
     flatness = float(np.mean(librosa.feature.spectral_flatness(y=samples)))
+    frame_rms = librosa.feature.rms(y=samples)[0] + 1e-9
+    # Reverb fills the quiet moments: the quietest tenth of frames stays closer to the loudest.
+    floor_db = 20 * np.log10(np.percentile(frame_rms, 10) / np.percentile(frame_rms, 90))
     return {
         "tempo_bpm": round(estimate_tempo(samples, sample_rate), 1),
         "key": key,
@@ -54,4 +57,5 @@ def measure_style(samples: np.ndarray, sample_rate: int) -> dict[str, float | in
         "percussiveness": float(np.clip(percussive_share * 2, 0, 1)),
         "energy": float(np.clip((rms_db + 30) / 22, 0, 1)),
         "acousticness": float(np.clip(1 - flatness * 20, 0, 1)),
+        "space": float(np.clip((floor_db + 30) / 25, 0, 1)),
     }

@@ -138,6 +138,7 @@ _PLAYLIST_MOOD = (
     "Underground",
     "Golden Hour",
 )
+_MOOD_NOUNS = ("Vibes", "Mix", "Sessions", "Moods", "Feels", "Radar")
 _CURATORS = (
     "Tastemaker Editorial",
     "Nightbird Media",
@@ -180,9 +181,12 @@ def track_titles(count: int, rng: np.random.Generator) -> list[str]:
 
 
 def playlist_names(genres: list[str], rng: np.random.Generator) -> list[str]:
-    """Playlist names built from a mood and the playlist's main genre."""
+    """Playlist names built from a mood and the playlist's main genre ("" for a mood playlist)."""
     moods = rng.choice(_PLAYLIST_MOOD, len(genres))
-    return [f"{mood} {genre.title()}" for mood, genre in zip(moods, genres)]
+    nouns = rng.choice(_MOOD_NOUNS, len(genres))
+    return [
+        f"{mood} {genre.title() if genre else noun}" for mood, genre, noun in zip(moods, genres, nouns)
+    ]
 
 
 def curator_names(count: int, rng: np.random.Generator) -> list[str]:

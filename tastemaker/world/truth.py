@@ -1,7 +1,9 @@
 """The hidden side of a world, kept next to (never inside) its landing zone.
 
 Evaluation code reads it to score what the platform learned against what is really true:
-styles, tastes, popularity, the appeal of every pair, placements, and the pitches made.
+styles, sub-styles, scenes, the delivered and the true genre, tastes, popularity, playlists'
+life spans and honesty, the appeal of every pair (with and without its sound terms), placements,
+and the pitches made. The taste and follower columns describe the world's today.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from tastemaker.world.appeal import appeal
+from tastemaker.world.appeal import appeal, appeal_without_sound
 from tastemaker.world.styles import CONTINUOUS_STYLE
 
 TRACK_TRUTH_COLUMNS = [
     "isrc",
     "artist_id",
     "genre",
+    "catalog_genre",
+    "substyle",
+    "scene",
     "release_date",
     "artist_popularity",
     "home_territory",
@@ -87,13 +92,13 @@ def write_tables(
 
 
 def appeal_table(tracks: pd.DataFrame, playlists: pd.DataFrame) -> pd.DataFrame:
-    """Appeal of every (track, playlist) pair as a long table."""
-    matrix = appeal(tracks, playlists)
+    """Appeal of every (track, playlist) pair as a long table, with what a deaf oracle would know."""
     return pd.DataFrame(
         {
             "isrc": tracks["isrc"].repeat(len(playlists)).to_numpy(),
             "playlist_id": list(playlists["playlist_id"]) * len(tracks),
-            "appeal": matrix.ravel(),
+            "appeal": appeal(tracks, playlists).ravel(),
+            "appeal_without_sound": appeal_without_sound(tracks, playlists).ravel(),
         }
     )
 

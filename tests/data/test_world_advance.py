@@ -105,3 +105,69 @@ def test_a_publication_without_the_contract_columns_changes_nothing(tmp_path):
     with pytest.raises(UserError, match="lacks column"):
         advance_world(summary.landing, days=3, publication=bad)
     assert sorted(p.name for p in summary.landing.rglob("*")) == before
+
+
+def pipeline_publication(truth, path):
+    """A publication shaped like the pipeline's recommendations.parquet, pitching every pair."""
+    from tastemaker.publication.store import RECOMMENDATION_COLUMNS
+
+    pairs = pd.read_parquet(truth / "appeal.parquet")[["isrc", "playlist_id"]]
+    tracks = pd.read_parquet(truth / "tracks.parquet").set_index("isrc")
+    rows = len(pairs)
+    publication = pairs.assign(
+        run_date=dt.date(2026, 6, 30),
+        run_id="2026-06-30-v1-test",
+        model_name="tastemaker-ranker",
+        model_version="1",
+        data_version="test",
+        artist_id=tracks.loc[pairs["isrc"], "artist_id"].to_numpy(),
+        artist_name=tracks.loc[pairs["isrc"], "artist_name"].to_numpy(),
+        rank=1,
+        track_title=tracks.loc[pairs["isrc"], "title"].to_numpy(),
+        playlist_name="a playlist",
+        score=0.5,
+        expected_streams_low=10,
+        expected_streams_high=100,
+        reasons="",
+        is_control=np.arange(rows) % 5 == 0,
+        is_explore=np.arange(rows) % 7 == 0,
+    )
+    publication[RECOMMENDATION_COLUMNS].to_parquet(path, index=False)
+    return path
+
+
+def test_the_pipelines_recommendations_file_is_a_publication(tmp_path):
+    summary = generate_world(tmp_path / "w", preset="tiny", seed=6)
+    publication = pipeline_publication(summary.truth, tmp_path / "recommendations.parquet")
+    result = advance_world(summary.landing, days=10, publication=publication)
+    pitches = pd.read_parquet(summary.truth / "pitches.parquet")
+    assert len(pitches) == len(pd.read_parquet(publication))
+    assert result.pitched == int(pitches["pitched"].sum()) > 0 and result.accepted > 0
+    assert pitches["is_explore"].any()  # the publication's own columns are kept
+
+
+def test_advancing_without_a_publication_says_that_nobody_was_pitched(tmp_path):
+    from typer.testing import CliRunner
+
+    from tastemaker.world.cli import app
+
+    summary = generate_world(tmp_path / "w", preset="tiny", seed=6)
+    result = CliRunner().invoke(app, ["advance", "--world", str(summary.landing), "--days", "2"])
+    assert result.exit_code == 0, result.output
+    assert "no publication given: curators answered no pitches" in result.stderr
+    assert "0/0 pitches accepted" in result.stdout
+
+
+def test_no_curator_accepts_more_than_its_capacity(advanced):
+    from tastemaker.world.curators import capacity_per_month
+
+    summary, _, _, _ = advanced
+    pitches = pd.read_parquet(summary.truth / "pitches.parquet")
+    playlists = pd.read_parquet(summary.truth / "playlists.parquet").set_index("playlist_id")
+    accepted = pitches[pitches["accepted"]].groupby("playlist_id").size()
+    # Capacity is judged on the followers the playlist had when it read the pitches: within a
+    # few percent of today's after 12 days, so it cannot cross a rounding step by more than one.
+    capacity = np.ceil(capacity_per_month(playlists.loc[accepted.index, "followers"]) * 12 / 30)
+    assert (accepted.to_numpy() <= capacity + 1).all()
+    assert (pitches.groupby("playlist_id")["pitched"].sum() > accepted.reindex(
+        pitches["playlist_id"].unique(), fill_value=0)).any()

@@ -4,7 +4,9 @@ import pandas as pd
 import pytest
 
 from tastemaker.world import generate_world
-from tastemaker.world.appeal import appeal
+from tastemaker.world.appeal import pair_appeal
+from tastemaker.world.curators import tastes_at
+from tastemaker.world.presets import WORLD_TODAY
 
 
 @pytest.mark.slow
@@ -21,6 +23,8 @@ def test_large_world_has_scale_without_audio(tmp_path):
     playlists = pd.read_parquet(summary.truth / "playlists.parquet")
     placements = pd.read_parquet(summary.truth / "placements.parquet")
     some = placements.head(1_000)
-    matrix = appeal(tracks.set_index("isrc").loc[some["isrc"]].reset_index(), playlists)
-    columns = playlists.reset_index().set_index("playlist_id").loc[some["playlist_id"], "index"].to_numpy()
-    assert abs(matrix[range(len(some)), columns] - some["appeal"].to_numpy()).max() < 1e-9
+    # A placement's appeal is the one of its start date: tastes drift, the truth holds today's.
+    days_from_today = (some["start"] - pd.Timestamp(WORLD_TODAY)).dt.days.to_numpy()
+    tastes = tastes_at(playlists.set_index("playlist_id").loc[some["playlist_id"]].reset_index(), days_from_today)
+    recomputed = pair_appeal(tracks.set_index("isrc").loc[some["isrc"]].reset_index(), tastes)
+    assert abs(recomputed - some["appeal"].to_numpy()).max() < 1e-9

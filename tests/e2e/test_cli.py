@@ -1,6 +1,7 @@
 """The `tastemaker` command as a new user meets it: generate a world, run, read recommendations."""
 
 import json
+import shutil
 import subprocess
 
 import pandas as pd
@@ -8,7 +9,7 @@ import pytest
 import yaml
 from filelock import FileLock
 
-from tests.conftest import TINY_SEED, subprocess_env, tiny_params
+from tests.conftest import REPO, TINY_SEED, subprocess_env
 
 pytestmark = pytest.mark.slow
 
@@ -27,12 +28,12 @@ def assert_one_line_error(completed, expected):
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory):
+    """What the README promises: a tiny world, run with the repository's params.yaml as it is."""
     project = tmp_path_factory.mktemp("cli")
-    (project / "params.yaml").write_text(yaml.safe_dump(tiny_params(), sort_keys=False))
-    generated = tastemaker(project, "world", "generate", "--out", "data/landing", "--preset", "tiny",
-                           "--seed", str(TINY_SEED))
+    shutil.copy(REPO / "params.yaml", project / "params.yaml")
+    generated = tastemaker(project, "world", "generate", "--out", "w", "--preset", "tiny", "--seed", str(TINY_SEED))
     assert generated.returncode == 0, generated.stderr
-    return project, tastemaker(project, "run")
+    return project, tastemaker(project, "run", "--source", "w")
 
 
 def test_run_prints_the_summary_a_user_needs(ran):
@@ -47,6 +48,16 @@ def test_run_prints_the_summary_a_user_needs(ran):
     assert f"version {model['model_version']}" in out and "champion" in out
     assert "publications.db" in out and "recommendations.parquet" in out
     assert "Pitches for" in out
+    assert "truth_ndcg_at_10 (all tracks): model" in out  # the world's truth, found beside its landing zone
+
+
+def test_a_second_world_is_refused_in_a_project_that_holds_the_first(ran):
+    project, _ = ran
+    generated = tastemaker(project, "world", "generate", "--out", "w2", "--preset", "tiny", "--seed", "4")
+    assert generated.returncode == 0, generated.stderr
+    before = (project / "data/training/model.json").read_text()
+    assert_one_line_error(tastemaker(project, "run", "--source", "w2"), "belong to")
+    assert (project / "data/training/model.json").read_text() == before
 
 
 def test_every_artist_has_ranked_recommendations_as_json(ran):
@@ -85,7 +96,7 @@ def test_bad_params_are_a_one_line_error(ran, tmp_path):
 
 def test_validate_prints_a_conserving_json_report(ran):
     project, _ = ran
-    completed = tastemaker(project, "validate", "--json")
+    completed = tastemaker(project, "validate", "--source", "w", "--json")
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
     for table in ("catalog", "playlists", "streams"):

@@ -1,4 +1,4 @@
-"""Auto-tags and neighbours against a generated world's hidden truth (tempo, mode, genre of every track)."""
+"""Auto-tags and neighbours against a generated world's hidden truth (tempo, mode, sub-style per track)."""
 
 import hashlib
 from pathlib import Path
@@ -38,15 +38,19 @@ def tempo_agreement(tags: pd.DataFrame, truth: pd.DataFrame) -> float:
     return float(np.mean(np.min(np.abs(np.stack([ratio, 2 * ratio, ratio / 2]) - 1), axis=0) < 0.04))
 
 
-def genre_share_of_neighbours(features: pd.DataFrame, truth: pd.DataFrame, k: int) -> float:
-    """Mean share of each track's k nearest tracks that have its genre."""
+def substyle_share_of_neighbours(features: pd.DataFrame, truth: pd.DataFrame, k: int) -> float:
+    """Mean share of each track's k nearest tracks that have its sub-style (what the sound carries)."""
     index = build_index(*track_embeddings(features))
-    genre = truth["genre"]
+    substyle = truth["substyle"]
     shares = [
-        np.mean(genre[index.similar_tracks(isrc, k)["isrc"]].to_numpy() == genre[isrc])
+        np.mean(substyle[index.similar_tracks(isrc, k)["isrc"]].to_numpy() == substyle[isrc])
         for isrc in features["isrc"]
     ]
     return float(np.mean(shares))
+
+
+def chance_of_same_substyle(truth: pd.DataFrame) -> float:
+    return float((truth["substyle"].value_counts(normalize=True) ** 2).sum())
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +64,10 @@ def test_tiny_world_tags_match_the_truth(tiny_world):
     assert np.mean(tags["mode"].to_numpy() == truth["mode"].to_numpy()) >= 0.8
 
 
-def test_tiny_world_nearest_track_usually_shares_the_genre(tiny_world):
-    # Tiny genres hold 3-5 tracks, so only the very nearest neighbour is a fair test here.
+def test_tiny_world_nearest_track_usually_shares_the_substyle(tiny_world):
+    # Tiny sub-styles hold a handful of tracks, so only the very nearest neighbour is a fair test here.
     features, _, truth = tiny_world
-    assert genre_share_of_neighbours(features, truth, k=1) >= 0.8
+    assert substyle_share_of_neighbours(features, truth, k=1) >= 0.8
 
 
 @pytest.mark.slow
@@ -71,4 +75,5 @@ def test_demo_world_tags_and_neighbours_match_the_truth(tmp_path: Path):
     features, tags, truth = analyse_world(tmp_path, "demo")
     assert tempo_agreement(tags, truth) >= 0.9
     assert np.mean(tags["mode"].to_numpy() == truth["mode"].to_numpy()) >= 0.8
-    assert genre_share_of_neighbours(features, truth, k=10) >= 0.8
+    # 18 sub-styles, several of them close across genres: well above chance, far from perfect.
+    assert substyle_share_of_neighbours(features, truth, k=10) >= 4 * chance_of_same_substyle(truth)

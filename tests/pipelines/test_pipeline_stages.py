@@ -45,7 +45,13 @@ def test_training_run_is_tracked_registered_and_champion(finished):
         champion = client.get_model_version_by_alias(params.train.model_name, "champion")
         model = mlflow.models.get_model_info(f"models:/{params.train.model_name}@champion")
     assert {"learning_rate", "num_leaves", "holdout_days", "cutoff"} <= set(run.data.params)
-    assert 0 < run.data.metrics["ndcg_at_10"] <= 1
+    headline = summaries["train"]["headline"]
+    assert 0 < run.data.metrics[f"{headline}.all.model"] <= 1
+    for reference in ("random", "most_followed", "cosine", "genre_popularity", "ablation_no_audio",
+                      "ablation_shuffled_audio"):
+        assert f"{headline}.all.{reference}" in run.data.metrics
+        assert f"interval.{headline}.all.model_minus_{reference}.low" in run.data.metrics
+    assert run.info.experiment_id == client.get_experiment_by_name(params.train.experiment).experiment_id
     assert {"git_commit", "data_version", "params_hash", "feature_set_version"} <= set(run.data.tags)
     assert run.data.tags["model_version"] == summaries["train"]["model_version"]
     assert str(champion.version) == summaries["train"]["model_version"]

@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -10,6 +11,8 @@ from tastemaker.metrics import (
     mean_ndcg_at_k,
     mean_recall_at_k,
     ndcg_at_k,
+    ndcg_by_query,
+    paired_bootstrap,
     share_of_artists_served,
 )
 
@@ -66,3 +69,39 @@ def test_recall_coverage_and_artists_served():
     assert mean_recall_at_k(frame, "score", k=2) == pytest.approx(0.5)  # q2 has no good item: left out
     assert catalog_coverage(frame, "score", k=1, all_items=4) == pytest.approx(1 / 4)  # only p0 tops a list
     assert share_of_artists_served(frame, "score", k=2) == pytest.approx(0.5)  # artist a yes, b no
+
+
+def test_ndcg_by_query_takes_gains_as_given_and_ranks_missing_scores_last():
+    # query a: gains 0.5, 0, 1 ranked by scores -> order [0.5, 1, 0]; ideal [1, 0.5, 0]
+    # query b: no gain at all -> no ideal, left out
+    queries = ["a", "a", "a", "b", "b"]
+    gains = [0.5, 0.0, 1.0, 0.0, 0.0]
+    scores = [0.9, float("nan"), 0.5, 0.3, 0.2]
+    result = ndcg_by_query(queries, gains, scores, k=3)
+    expected = (0.5 + 1 / math.log2(3)) / (1 + 0.5 / math.log2(3))
+    assert list(result.index) == ["a"]
+    assert result["a"] == pytest.approx(expected)
+
+
+def test_ndcg_by_query_breaks_ties_by_row_order():
+    result = ndcg_by_query(["q", "q"], [0.0, 1.0], [0.5, 0.5], k=1)
+    assert result["q"] == 0.0  # the first row wins the tie, and it has no gain
+
+
+def test_paired_bootstrap_of_a_constant_difference_is_that_difference():
+    interval = paired_bootstrap([0.1] * 30, samples=200, confidence=0.95, seed=1)
+    assert interval.mean == pytest.approx(0.1)
+    assert interval.low == pytest.approx(0.1) and interval.high == pytest.approx(0.1)
+    assert interval.excludes_zero
+
+
+def test_paired_bootstrap_interval_of_noise_contains_zero_and_brackets_the_mean():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 1, 400)
+    noise -= noise.mean()
+    interval = paired_bootstrap(noise, samples=1000, confidence=0.95, seed=2)
+    assert interval.low < 0 < interval.high and not interval.excludes_zero
+    # the interval is about 2 x 1.96 standard errors wide
+    assert interval.high - interval.low == pytest.approx(2 * 1.96 / np.sqrt(400), rel=0.15)
+    shifted = paired_bootstrap(noise + 0.5, samples=1000, confidence=0.95, seed=2)
+    assert shifted.low > 0 and shifted.low < 0.5 < shifted.high
