@@ -2,8 +2,10 @@
 
 import csv
 import io
+import json
 import re
 
+from tastemaker.effect.estimation import LABELS
 from tests.portal.conftest import csrf_of, sign_in
 from tests.portal_world import SCRIPT_TITLE
 
@@ -95,3 +97,16 @@ def test_no_page_loads_anything_from_another_host(client):
 
 def test_health_answers_without_a_sign_in(client):
     assert client.get("/healthz").json() == {"status": "ok", "publication": "2026-06-30"}
+
+
+def test_the_dashboard_shows_the_measured_effect_with_its_interval(client, world):
+    summary = {name: None for name in LABELS} | {
+        "lift_per_1k_followers": {"value": 27.14, "low": 21.9, "high": 32.31},
+        "confidence": 0.95, "measured": 312, "window_days": 14, "run_dates": ["2026-06-16"]}
+    effect = world.settings.params.paths.effect
+    effect.mkdir(parents=True)
+    (effect / "effect.json").write_text(json.dumps(summary))
+    sign_in(client, "member@label.test")
+    html = client.get("/label").text
+    assert "27.1" in html and "95% interval 21.9 to 32.3" in html and "312 recommendations" in html
+    assert html.count("not enough data") == len(LABELS) - 1
