@@ -24,12 +24,15 @@ from tastemaker.effect.params import EffectParams
 from tastemaker.effect.report import render_report
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
+from tastemaker.portal import tables as portal_tables
+from tastemaker.portal.settings import portal_db_url
+from tastemaker.portal.statuses import latest_statuses, really_sent
 from tastemaker.publication import store
 
 
 def run(params: Params, since: dt.date | None = None, settings: EffectParams | None = None) -> dict:
     settings = settings or params.effect
-    recommendations = read_publications(resolve_endpoints(params.paths.state).publication_db_url, since)
+    recommendations = effect_input(params, since)
     streams_path = params.paths.validated / "streams.parquet"
     if not streams_path.is_file():
         raise UserError(f"no validated streams at {streams_path}: run the validate stage first")
@@ -53,6 +56,13 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
     summary["report"] = str(report_path)
     write_json(summary, params.paths.effect / "effect.json")
     return summary
+
+
+def effect_input(params: Params, since: dt.date | None) -> pd.DataFrame:
+    """The kept recommendations with the statuses marked in the portal: in a publication where the
+    label marked anything, only the pitches really sent (and the control) are measured."""
+    recommendations = read_publications(resolve_endpoints(params.paths.state).publication_db_url, since)
+    return really_sent(recommendations, latest_statuses(portal_tables.connect(portal_db_url(params))))
 
 
 def read_publications(db_url: str, since: dt.date | None) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError
 from tastemaker.health import check_backends
+from tastemaker.portal.cli import app as portal_app
 from tastemaker.publication import store
 from tastemaker.world.cli import app as world_app
 
@@ -36,6 +37,7 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_comp
                   help="Daily, explained playlist pitches and similar artists for every artist.")
 app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
 app.add_typer(similar_app, name="similar", help="Tracks or artists that sound like a track or an artist.")
+app.add_typer(portal_app, name="portal", help="The artist and label portal: serve it, manage its accounts.")
 console = Console()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tastemaker.audio.params import FeaturesParams
 from tastemaker.effect.params import EffectParams
 from tastemaker.errors import UserError
+from tastemaker.portal.params import PortalParams
 from tastemaker.validation.params import ValidateParams
 
 PARAMS_FILE_ENV = "TASTEMAKER_PARAMS"
@@ -120,6 +121,7 @@ class Params(Section):
     publish: PublishParams = PublishParams()
     effect: EffectParams = EffectParams()
     schedules: ScheduleParams = ScheduleParams()
+    portal: PortalParams = PortalParams()
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -192,7 +192,7 @@ def _curators_answer(pitches, tracks, playlists, first_day, days, rng) -> tuple[
         )
     is_control = pitches["is_control"].astype(bool).to_numpy()
     first_of_pair = ~pitches.duplicated(["isrc", "playlist_id"]).to_numpy()
-    pitches["pitched"] = known.to_numpy() & ~is_control & first_of_pair
+    pitches["pitched"] = known.to_numpy() & ~is_control & first_of_pair & _marked_sent(pitches)
     target = by_id.reindex(pitches["playlist_id"])
     openness = target["openness"].fillna(0).to_numpy()
     size = acceptance_by_size(target["followers"].fillna(0).to_numpy())
@@ -217,6 +217,14 @@ def _curators_answer(pitches, tracks, playlists, first_day, days, rng) -> tuple[
     )
     pitches["placement_start"] = pd.Series(starts, index=accepted.index).reindex(pitches.index)
     return pitches, placements
+
+
+def _marked_sent(pitches: pd.DataFrame) -> np.ndarray:
+    """A publication whose optional `status` column marks anything (`tastemaker portal export-statuses`)
+    pitches only its rows marked `sent`; without marks, every published row is pitched."""
+    if "status" not in pitches.columns or pitches["status"].isna().all():
+        return np.ones(len(pitches), dtype=bool)
+    return (pitches["status"] == "sent").to_numpy()
 
 
 def _record_lift(pitches, pitch_rows, realised, advance_number) -> pd.DataFrame:
