@@ -13,7 +13,7 @@ from tastemaker.audio.deep_tags import embedding_columns, summary_tags, tag_colu
 from tastemaker.audio.extract import TAG_COLUMNS, feature_columns
 from tastemaker.audio.parallel import Job, run_chunks
 from tastemaker.audio.params import FeaturesParams, feature_set_version
-from tastemaker.audio.tagger import EMBEDDING_SIZE, load_tagger, tag_names
+from tastemaker.audio.tagger import EMBEDDING_SIZE, load_tagger, resolve_model, tag_names
 from tastemaker.errors import UserError
 
 REQUIRED_TRACK_COLUMNS = ("isrc", "path", "md5")
@@ -47,7 +47,7 @@ def extract_features(
     if missing:
         raise UserError(f"tracks table lacks column(s): {', '.join(missing)}")
     if params.deep_tagger:
-        load_tagger()
+        load_tagger(resolve_model(params.tagger_model))
     tracks = tracks.astype({"isrc": "string", "path": "string", "md5": "string"})
     cache = FeatureCache(Path(cache_dir), feature_set_version(params))
     cached = cache.load()
@@ -92,7 +92,7 @@ def _split_rows(
     deep-tag probabilities and deep embedding."""
     feature_names = feature_columns(params)
     auto_tag_names = [f"tag_{name}" for name in TAG_COLUMNS]
-    deep_tag_names = tag_columns(tag_names()) if params.deep_tagger else []
+    deep_tag_names = tag_columns(tag_names(resolve_model(params.tagger_model))) if params.deep_tagger else []
     deep_embedding_names = embedding_columns(EMBEDDING_SIZE) if params.deep_tagger else []
     numeric = [*feature_names, *deep_tag_names, *deep_embedding_names]
     if rows.empty:

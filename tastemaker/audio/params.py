@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -19,7 +20,8 @@ TAGGER_SESSION_MB = 170.0
 
 # Fields that change how the batch runs but not the numbers it produces; they stay out of the cache key
 # so that, say, running on more workers does not re-analyse the whole catalog.
-_RUNTIME_ONLY_FIELDS = {"workers", "memory_cap_mb", "chunk_size"}
+# The tagger's model path is replaced by the hash of the file's contents, so moving the project keeps its cache.
+_RUNTIME_ONLY_FIELDS = {"workers", "memory_cap_mb", "chunk_size", "tagger_model"}
 
 
 class FeaturesParams(BaseModel):
@@ -47,6 +49,9 @@ class FeaturesParams(BaseModel):
     chunk_size: int = Field(8, ge=1, description="Files per task; one cache part file is written per task.")
     deep_tagger: bool = Field(
         True, description="Also run the musicnn tagger (genre, mood, instrument tags and a 200-d embedding)."
+    )
+    tagger_model: Path | None = Field(
+        None, description="ONNX model of the deep tagger, with its tags.txt beside it; unset: the shipped musicnn."
     )
     tagger_max_patches: int = Field(
         10, ge=1, description="3-second patches of the analysed audio the tagger hears at most, evenly spread."
@@ -88,8 +93,8 @@ def feature_set_version(params: FeaturesParams) -> str:
     deep tagger runs) the tagger's model file changes."""
     affecting = params.model_dump(exclude=_RUNTIME_ONLY_FIELDS)
     if params.deep_tagger:
-        from tastemaker.audio.tagger import model_digest  # hashes the file; onnxruntime is not loaded
+        from tastemaker.audio.tagger import model_digest, resolve_model  # hashes; onnxruntime is not loaded
 
-        affecting["tagger_model"] = model_digest()
+        affecting["tagger_model"] = model_digest(resolve_model(params.tagger_model))
     digest = hashlib.sha256(json.dumps(affecting, sort_keys=True).encode()).hexdigest()[:10]
     return f"{EXTRACTOR_VERSION}-{digest}"

@@ -19,9 +19,9 @@ import numpy as np
 from tastemaker.audio.musicnn_input import log_mel, patches, resample_for_musicnn
 from tastemaker.errors import UserError
 
-MODEL_DIR = Path(__file__).parent / "models" / "musicnn"
-MODEL_PATH = MODEL_DIR / "msd_musicnn.onnx"
-TAGS_PATH = MODEL_DIR / "tags.txt"
+# The shipped model; another one (features.tagger_model) brings its own tag list, named like this, beside it.
+MODEL_PATH = Path(__file__).parent / "models" / "musicnn" / "msd_musicnn.onnx"
+TAGS_FILE = "tags.txt"
 _INPUT, _OUTPUTS = "melspectrogram:0", ["taggram:0", "embedding:0"]
 EMBEDDING_SIZE = 200
 
@@ -39,8 +39,10 @@ class DeepTags:
 class MusicTagger:
     """One ONNX Runtime session of the musicnn network, and the tag names of its outputs."""
 
-    def __init__(self, model_path: Path, tags_path: Path):
-        self.tags = _read_tags(tags_path)
+    def __init__(self, model_path: Path):
+        if not model_path.is_file():
+            raise TaggerModelError(f"tagger model {model_path} not found")
+        self.tags = tag_names(model_path)
         try:
             import onnxruntime
 
@@ -79,33 +81,36 @@ class MusicTagger:
         return DeepTags(taggram.mean(axis=0), embedding.mean(axis=0))
 
 
+def resolve_model(configured: Path | None) -> Path:
+    """`features.tagger_model`, or the shipped model when it is not set."""
+    return Path(configured) if configured else MODEL_PATH
+
+
 @lru_cache(maxsize=2)
-def load_tagger(model_path: Path = MODEL_PATH, tags_path: Path = TAGS_PATH) -> MusicTagger:
+def load_tagger(model_path: Path = MODEL_PATH) -> MusicTagger:
     """The process's tagger for that model file, opened on first use."""
-    return MusicTagger(Path(model_path), Path(tags_path))
+    return MusicTagger(Path(model_path))
 
 
-def model_digest(model_path: Path = MODEL_PATH, tags_path: Path = TAGS_PATH) -> str:
+def model_digest(model_path: Path = MODEL_PATH) -> str:
     """A short hash of the model and its tag list, for the feature-set version."""
     digest = hashlib.sha256()
-    for path in (model_path, tags_path):
+    for path in (Path(model_path), Path(model_path).with_name(TAGS_FILE)):
         try:
-            digest.update(Path(path).read_bytes())
+            digest.update(path.read_bytes())
         except OSError as error:
             raise TaggerModelError(f"tagger model file {path} cannot be read: {error.strerror}") from None
     return digest.hexdigest()[:10]
 
 
-def tag_names(tags_path: Path = TAGS_PATH) -> list[str]:
-    """The model's tags in output order (reads the small text file; no model is loaded)."""
-    return _read_tags(Path(tags_path))
-
-
-def _read_tags(tags_path: Path) -> list[str]:
+def tag_names(model_path: Path = MODEL_PATH) -> list[str]:
+    """The model's tags in output order, from the list beside it (no model is loaded)."""
+    tags_path = Path(model_path).with_name(TAGS_FILE)
     try:
-        tags = [line.strip() for line in Path(tags_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+        tags = [line.strip() for line in tags_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, UnicodeDecodeError) as error:
-        raise TaggerModelError(f"tagger tag list {tags_path} cannot be read: {error}") from None
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise TaggerModelError(f"tagger tag list {tags_path} cannot be read: {reason}") from None
     if not tags:
         raise TaggerModelError(f"tagger tag list {tags_path} is empty")
     return tags
