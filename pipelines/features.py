@@ -8,12 +8,12 @@ import pandas as pd
 
 from pipelines.common import read_manifest, stage_main, terminal_progress, write_json, write_parquet
 from tastemaker.audio import build_index, extract_features, feature_set_version, track_embeddings
+from tastemaker.audio.cli import DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE
 from tastemaker.audio.embedding import deep_track_embeddings
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
 
 INDEX_FILE = "similarity.voy"
-DEEP_INDEX_FILE = "similarity_deep.voy"
 
 
 def run(params: Params, progress: Callable[[int, int], None] | None = None) -> dict:
@@ -40,10 +40,10 @@ def run(params: Params, progress: Callable[[int, int], None] | None = None) -> d
         # Tag probabilities and the embedding: for pitch sheets and search by sound, and as feature
         # columns for the ranker, which reads track_features.parquet alone unless told otherwise.
         write_parquet(result.deep_tags, out / "deep_tags.parquet")
-        write_parquet(result.deep_embedding, out / "deep_embedding.parquet")
+        write_parquet(result.deep_embedding, out / DEEP_EMBEDDING_FILE)
         build_index(*deep_track_embeddings(result.deep_embedding)).save(out / DEEP_INDEX_FILE)
     else:
-        for stale in ("deep_tags.parquet", "deep_embedding.parquet", DEEP_INDEX_FILE):
+        for stale in ("deep_tags.parquet", DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE):
             (out / stale).unlink(missing_ok=True)
     summary = {
         "tracks": len(tracks),
