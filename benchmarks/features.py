@@ -193,23 +193,29 @@ def speed_ratios(speeds: dict[str, float]) -> str:
 
 
 def peak_memory(files: list[Path]) -> str:
-    """Peak RSS of a fresh process that analyses every file, without and with the deep tagger."""
+    """Peak RSS of a fresh process that analyses every file, without and with the deep tagger.
+
+    Read from /proc/self/status (VmHWM): `ru_maxrss` would carry over the parent's peak across exec.
+    """
     script = (
-        "import json, resource, sys\n"
+        "import json, re, sys\n"
+        "def peak_mb(): return int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024\n"
         "from tastemaker.audio import FeaturesParams\n"
-        "from tastemaker.audio.parallel import analyse_chunk\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "from tastemaker.audio.parallel import analyse_chunk, warm_up\n"
         "params = FeaturesParams(workers=1, deep_tagger=sys.argv[1] == 'on')\n"
+        "imported = peak_mb()\n"
+        "warm_up(params)\n"
+        "warmed = peak_mb()\n"
         "result = analyse_chunk([(str(i), p) for i, p in enumerate(json.loads(sys.stdin.read()))], params)\n"
         "assert not result.failures, result.failures\n"
-        "print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(imported, warmed, peak_mb())\n"
     )
-    lines = ["Peak RSS of one process analysing every file (MB): after imports -> peak"]
+    lines = ["Peak RSS of one process analysing every file (MB): imports, after the worker's warm-up, peak"]
     for label, switch in (("extractor alone", "off"), ("extractor + deep tagger", "on")):
         done = subprocess.run([sys.executable, "-c", script, switch], input=json.dumps([str(f) for f in files]),
                               capture_output=True, text=True, check=True)
-        before_kb, peak_kb = map(int, done.stdout.split()[-2:])
-        lines.append(f"  {label}: {before_kb / 1024:.0f} -> {peak_kb / 1024:.0f} (+{(peak_kb - before_kb) / 1024:.0f})")
+        imported, warmed, peak = map(float, done.stdout.split()[-3:])
+        lines.append(f"  {label}: {imported:.0f}, {warmed:.0f}, {peak:.0f} (+{peak - imported:.0f} above imports)")
     return "\n".join(lines)
 
 
