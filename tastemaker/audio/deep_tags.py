@@ -63,6 +63,8 @@ def vocals(deep_tags: pd.Series) -> tuple[str, float]:
 
 
 SUMMARY_GROUPS = {"genre": GENRES, "mood": MOODS, "instrument": INSTRUMENTS}
+# The deep tagger's columns of the auto-tags table, after the hand-made ones.
+SUMMARY_COLUMNS = (*(c for g in SUMMARY_GROUPS for c in (g, f"{g}_probability")), "vocals", "vocals_confidence")
 
 
 def summary_tags(deep_tags: pd.DataFrame) -> pd.DataFrame:
@@ -76,5 +78,4 @@ def summary_tags(deep_tags: pd.DataFrame) -> pd.DataFrame:
             summary[group], summary[f"{group}_probability"] = tag, probability
         summary["vocals"], summary["vocals_confidence"] = vocals(row)
         rows.append(summary)
-    columns = ["isrc", *(c for g in SUMMARY_GROUPS for c in (g, f"{g}_probability")), "vocals", "vocals_confidence"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=["isrc", *SUMMARY_COLUMNS])
