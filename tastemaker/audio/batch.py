@@ -47,7 +47,7 @@ def extract_features(
     if missing:
         raise UserError(f"tracks table lacks column(s): {', '.join(missing)}")
     if params.deep_tagger:
-        load_tagger(resolve_model(params.tagger_model))
+        load_tagger(params.tagger_model)
     tracks = tracks.astype({"isrc": "string", "path": "string", "md5": "string"})
     cache = FeatureCache(Path(cache_dir), feature_set_version(params))
     cached = cache.load()

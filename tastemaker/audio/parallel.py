@@ -23,7 +23,7 @@ from tastemaker.audio.decode import load_analysis_signal
 from tastemaker.audio.deep_tags import embedding_columns, tag_columns
 from tastemaker.audio.extract import analyse_signal
 from tastemaker.audio.params import FeaturesParams
-from tastemaker.audio.tagger import load_tagger, resolve_model
+from tastemaker.audio.tagger import load_tagger
 
 Job = tuple[str, str]  # (md5, absolute audio path)
 
@@ -70,7 +70,7 @@ def analyse_chunk(jobs: Sequence[Job], params: FeaturesParams) -> ChunkResult:
 
 def deep_outputs(samples: np.ndarray, params: FeaturesParams) -> dict[str, float]:
     """The tagger's pooled tag probabilities and embedding of the decoded signal, as named columns."""
-    tagger = load_tagger(resolve_model(params.tagger_model))
+    tagger = load_tagger(params.tagger_model)
     deep = tagger.tag(samples, params.analysis_sr, params.tagger_max_patches)
     return {
         **dict(zip(tag_columns(tagger.tags), deep.probabilities.astype(float))),

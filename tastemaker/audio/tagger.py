@@ -86,10 +86,14 @@ def resolve_model(configured: Path | None) -> Path:
     return Path(configured) if configured else MODEL_PATH
 
 
+def load_tagger(configured: Path | None = None) -> MusicTagger:
+    """The process's tagger for `features.tagger_model` (None: the shipped model), opened on first use."""
+    return _open_tagger(resolve_model(configured))
+
+
 @lru_cache(maxsize=2)
-def load_tagger(model_path: Path = MODEL_PATH) -> MusicTagger:
-    """The process's tagger for that model file, opened on first use."""
-    return MusicTagger(Path(model_path))
+def _open_tagger(model_path: Path) -> MusicTagger:
+    return MusicTagger(model_path)
 
 
 def model_digest(model_path: Path = MODEL_PATH) -> str:
