@@ -15,10 +15,9 @@ import io
 
 import pandas as pd
 
-from tastemaker.audio.deep_tags import GENRES, INSTRUMENTS, MOODS, SUB_STYLES, ranked, vocals
+from tastemaker.audio.deep_tags import GENRES, INSTRUMENTS, MOODS, SUB_STYLES, display_name, ranked, vocals
 
 TOP_GENRES, TOP_MOODS, TOP_INSTRUMENTS = 2, 3, 2
-_DISPLAY = {"rnb": "r&b"}
 # A CSV cell a spreadsheet would run as a formula begins with one of these; such text gets a leading quote.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -106,10 +105,10 @@ def _deep_fields(deep: pd.Series | None) -> dict:
     sub_style = ranked(deep, tuple(SUB_STYLES), 1)
     voice, voice_confidence = vocals(deep)
     return {
-        "genres": [_audio_field(_display(t), p) for t, p in ranked(deep, GENRES, TOP_GENRES)],
-        "sub_style": _audio_field(_display(sub_style[0][0]), sub_style[0][1]) if sub_style else None,
-        "moods": [_audio_field(_display(t), p) for t, p in ranked(deep, MOODS, TOP_MOODS)],
-        "instruments": [_audio_field(_display(t), p) for t, p in ranked(deep, INSTRUMENTS, TOP_INSTRUMENTS)],
+        "genres": [_audio_field(display_name(t), p) for t, p in ranked(deep, GENRES, TOP_GENRES)],
+        "sub_style": _audio_field(display_name(sub_style[0][0]), sub_style[0][1]) if sub_style else None,
+        "moods": [_audio_field(display_name(t), p) for t, p in ranked(deep, MOODS, TOP_MOODS)],
+        "instruments": [_audio_field(display_name(t), p) for t, p in ranked(deep, INSTRUMENTS, TOP_INSTRUMENTS)],
         "vocals": _audio_field(voice, voice_confidence),
     }
 
@@ -127,10 +126,6 @@ def _audio_field(value, confidence) -> dict:
 def _catalog_field(value: str | None) -> dict | None:
     """A catalog value is what the label declared: certain as far as the sheet goes."""
     return None if value is None else {"value": value, "confidence": 1.0, "source": "catalog"}
-
-
-def _display(tag: str) -> str:
-    return _DISPLAY.get(tag, tag.lower())
 
 
 def _text(value) -> str | None:

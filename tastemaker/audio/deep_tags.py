@@ -32,6 +32,14 @@ INSTRUMENTAL_TAG = "instrumental"
 ERAS = ("60s", "70s", "80s", "90s", "00s", "oldies")
 
 
+_DISPLAY = {"rnb": "r&b"}
+
+
+def display_name(tag: str) -> str:
+    """How a tag reads on a sheet: lower case, as pitch forms list genres ("hip-hop", "r&b")."""
+    return _DISPLAY.get(tag, tag.lower())
+
+
 def tag_column(tag: str) -> str:
     """The column of one tag's probability: `deep_tag_` and the tag in lower snake case."""
     return TAG_PREFIX + re.sub(r"[^a-z0-9]+", "_", tag.lower()).strip("_")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tastemaker.audio.cli import resolve_artist
-from tastemaker.audio.deep_tags import SUMMARY_GROUPS, ranked
+from tastemaker.audio.deep_tags import SUMMARY_GROUPS, display_name, ranked
 from tastemaker.errors import UserError
 from tastemaker.pitch_sheet import flatten, pitch_sheets, sheets_csv
 
@@ -91,7 +91,7 @@ def _tables(sheets: list[dict], deep_tags: pd.DataFrame | None) -> str:
             if deep_tags is not None and sheet["isrc"] in set(deep_tags["isrc"]):
                 row = deep_tags.set_index("isrc").loc[sheet["isrc"]]
                 for group, group_tags in SUMMARY_GROUPS.items():
-                    top = ", ".join(f"{tag} {p:.2f}" for tag, p in ranked(row, group_tags, TOP_TAGS))
+                    top = ", ".join(f"{display_name(t)} {p:.2f}" for t, p in ranked(row, group_tags, TOP_TAGS))
                     table.add_row(f"top {group} tags", top, "")
             console.print(table)
     return captured.get()
