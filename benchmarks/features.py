@@ -1,6 +1,6 @@
 """How fast is the audio feature extractor? Every contender runs in this one invocation on the same files.
 
-    python benchmarks/features.py --audio-dir DIR [--synthesise 20] [--cache-entries 1000]
+    python benchmarks/features.py --audio-dir DIR [--synthesise 20 | --synthesise-dense 20] [--cache-entries 1000]
 
 Speed is the per-core real-time factor: seconds of audio per CPU second of the process doing the work
 (`time.process_time`, or the child's rusage for the cold-process run), so other load on the machine
@@ -10,12 +10,18 @@ same window, so the comparison with them is analysis against analysis, not windo
 Every contender runs with BLAS held to one thread, as the extractor's workers do: one core each, and
 each is timed `--repeats` times over all files, keeping its fastest pass, so a busy machine slows the
 contenders less unevenly.
+
+The deep tagger (musicnn on ONNX Runtime) is measured three ways on the same files: alone on windows
+decoded beforehand (the decode is shared with the extractor, so it is not the tagger's cost), the
+hand-made extractor alone, and both as a worker runs them (one decode, then both analyses). Peak memory
+is the peak RSS of a fresh process analysing every file, with and without the tagger.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import resource
 import statistics
@@ -51,15 +57,24 @@ def main() -> None:
         metavar="N",
         help="first write N three-minute 44.1 kHz stereo Ogg Vorbis tracks into --audio-dir",
     )
+    parser.add_argument(
+        "--synthesise-dense",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first write N three-minute dense, full-band 44.1 kHz stereo Ogg Vorbis tracks into --audio-dir",
+    )
     parser.add_argument("--cache-entries", type=int, default=1000, help="tracks in the warm-cache run")
     parser.add_argument("--repeats", type=int, default=3, help="passes per contender; the fastest counts")
     args = parser.parse_args()
     if args.synthesise:
         synthesise_music(args.audio_dir, args.synthesise, seconds=180.0)
+    if args.synthesise_dense:
+        synthesise_dense_music(args.audio_dir, args.synthesise_dense, seconds=180.0)
     files = sorted(p for p in args.audio_dir.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
     if not files:
         sys.exit(f"no audio files under {args.audio_dir}")
-    params = FeaturesParams(workers=1)
+    params = FeaturesParams(workers=1, deep_tagger=False)  # the hand-made extractor; the tagger has its rows
     print(describe_files(files, params))
     print()
     print(f"{'pipeline':58s} {'x real time per core':>20s} {'(analysed audio)':>17s}")
@@ -73,6 +88,8 @@ def main() -> None:
     print()
     print(speed_ratios(speeds))
     print()
+    print(peak_memory(files))
+    print()
     print(first_file_cost(files, params))
     print(warm_cache_time(files[0], params, args.cache_entries))
 
@@ -80,6 +97,9 @@ def main() -> None:
 EXTRACTOR = "this extractor, warm: decode + analysis per file"
 NAIVE = "naive librosa, same window: load + one call per feature"
 ESSENTIA = "Essentia standard mode, same descriptors"
+DECODE = "decode only: analysis window, mono, resampled"
+TAGGER = "deep tagger alone, on the decoded window (decode shared)"
+BOTH = "extractor + deep tagger, warm: one decode, both analyses"
 
 
 def contenders(
@@ -104,9 +124,24 @@ def contenders(
 
         return run
 
-    def analyse_one(path: Path) -> None:
-        result = analyse_chunk([("benchmark", str(path))], params)  # exactly what a worker does per file
+    def analyse_one(path: Path, with_tagger: bool = False) -> None:
+        worker_params = params.model_copy(update={"deep_tagger": with_tagger})
+        result = analyse_chunk([("benchmark", str(path))], worker_params)  # exactly what a worker does per file
         assert not result.failures, result.failures
+
+    decoded: dict[Path, np.ndarray] = {}
+
+    def tag_decoded(path: Path) -> None:
+        from tastemaker.audio.tagger import load_tagger
+
+        if path not in decoded:  # decoded once, before the timed passes (the first call is untimed)
+            decoded[path] = decode_window(path, params)
+        load_tagger().tag(decoded[path], params.analysis_sr, FeaturesParams().tagger_max_patches)
+
+    def tagger_alone() -> tuple[float, float]:
+        for path in files:
+            tag_decoded(path)
+        return per_file(tag_decoded)()
 
     def features_stage() -> tuple[float, float]:
         tracks = tracks_table(files)  # content hashes come from ingestion, not from the features stage
@@ -127,7 +162,7 @@ def contenders(
             "decode only: whole file (soundfile)",
             per_file(lambda p: soundfile.read(str(p), dtype="float32"), whole_tracks=True),
         ),
-        ("decode only: analysis window, mono, resampled", per_file(lambda p: decode_window(p, params))),
+        (DECODE, per_file(lambda p: decode_window(p, params))),
         (
             "naive librosa, whole track: load + one call per feature",
             per_file(lambda p: naive_librosa(p, params, whole_track=True), whole_tracks=True),
@@ -135,6 +170,8 @@ def contenders(
         (NAIVE, per_file(lambda p: naive_librosa(p, params))),
         ("this extractor, cold process (imports + JIT cache incl.)", extractor_cold),
         (EXTRACTOR, per_file(analyse_one)),
+        (TAGGER, tagger_alone),
+        (BOTH, per_file(lambda p: analyse_one(p, with_tagger=True))),
         ("features stage in-process, one pass (cache writes incl.)", features_stage),
     ]
     if essentia_available():
@@ -149,6 +186,36 @@ def speed_ratios(speeds: dict[str, float]) -> str:
     lines = [f"extractor / naive librosa (same window): {speeds[EXTRACTOR] / speeds[NAIVE]:.2f}x"]
     if ESSENTIA in speeds:
         lines.append(f"extractor / Essentia (same descriptors): {speeds[EXTRACTOR] / speeds[ESSENTIA]:.2f}x")
+    lines.append(f"decode of the window / extractor (decode incl.): {speeds[DECODE] / speeds[EXTRACTOR]:.2f}x")
+    lines.append(f"deep tagger alone: {speeds[TAGGER]:.0f}x real time per core on the analysed window "
+                 f"(goal 100x); adding it to the extractor costs {speeds[EXTRACTOR] / speeds[BOTH]:.2f}x its time")
+    return "\n".join(lines)
+
+
+def peak_memory(files: list[Path]) -> str:
+    """Peak RSS of a fresh process that analyses every file, without and with the deep tagger.
+
+    Read from /proc/self/status (VmHWM): `ru_maxrss` would carry over the parent's peak across exec.
+    """
+    script = (
+        "import json, re, sys\n"
+        "def peak_mb(): return int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]) / 1024\n"
+        "from tastemaker.audio import FeaturesParams\n"
+        "from tastemaker.audio.parallel import analyse_chunk, warm_up\n"
+        "params = FeaturesParams(workers=1, deep_tagger=sys.argv[1] == 'on')\n"
+        "imported = peak_mb()\n"
+        "warm_up(params)\n"
+        "warmed = peak_mb()\n"
+        "result = analyse_chunk([(str(i), p) for i, p in enumerate(json.loads(sys.stdin.read()))], params)\n"
+        "assert not result.failures, result.failures\n"
+        "print(imported, warmed, peak_mb())\n"
+    )
+    lines = ["Peak RSS of one process analysing every file (MB): imports, after the worker's warm-up, peak"]
+    for label, switch in (("extractor alone", "off"), ("extractor + deep tagger", "on")):
+        done = subprocess.run([sys.executable, "-c", script, switch], input=json.dumps([str(f) for f in files]),
+                              capture_output=True, text=True, check=True)
+        imported, warmed, peak = map(float, done.stdout.split()[-3:])
+        lines.append(f"  {label}: {imported:.0f}, {warmed:.0f}, {peak:.0f} (+{peak - imported:.0f} above imports)")
     return "\n".join(lines)
 
 
@@ -366,6 +433,36 @@ def synthesise_music(folder: Path, count: int, seconds: float) -> None:
                 0, len(audio), 44100 * 10
             ):  # one call per 10 s: libsndfile's encoder dislikes huge writes
                 out.write(audio[start : start + 44100 * 10])
+
+
+def synthesise_dense_music(folder: Path, count: int, seconds: float) -> None:
+    """Dense, full-band stereo music as 44.1 kHz Ogg Vorbis: what makes real masters costly to decode.
+
+    The demo world's tracks are sparse (a few partials, quiet highs), so the Vorbis encoder spends few bits
+    on them and decoding is cheap. Real mixes fill the whole band all the time: distorted, detuned chords
+    rich in harmonics, a noise floor of cymbals and reverb up to 20 kHz, and decorrelated channels. This
+    renders that, per track a different tempo, key and balance.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    sr = 44100
+    for i in range(count):
+        rng = np.random.default_rng([7, i])
+        frames = int(seconds * sr)
+        t = np.arange(frames) / sr
+        root = 55.0 * 2 ** (rng.integers(12) / 12)
+        beat = 60.0 / rng.uniform(80, 170)
+        audio = np.zeros((frames, 2), dtype=np.float32)
+        for channel in range(2):
+            detune = 1 + 0.004 * (channel - 0.5)
+            chord = sum(((root * ratio * detune * t) % 1.0) * 2 - 1 for ratio in (1, 1.5, 2, 3, 4.0 * 2 ** (4 / 12)))
+            distorted = np.tanh(2.5 * chord).astype(np.float32)
+            noise = rng.standard_normal(frames).astype(np.float32)  # white: flat up to 22 kHz
+            pulse = (0.4 + 0.6 * np.exp(-((t % beat) / beat) * 6)).astype(np.float32)
+            audio[:, channel] = 0.45 * distorted + 0.25 * noise * pulse + 0.1 * np.roll(noise, 441 + channel)
+        audio *= np.float32(0.9 / np.abs(audio).max())
+        with soundfile.SoundFile(folder / f"dense{i:03d}.ogg", "w", sr, 2, format="OGG", subtype="VORBIS") as out:
+            for start in range(0, frames, sr * 10):
+                out.write(audio[start : start + sr * 10])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from pipelines.common import lineage, read_json, stage_main, write_json, write_p
 from pipelines.train import read_inputs
 from tastemaker.config import Params
 from tastemaker.effect.exploration import explore
+from tastemaker.pitch_sheet import pitch_sheets, sheets_by_artist
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
 from tastemaker.publication.files import prune_publication_files, write_publication_files
@@ -43,10 +44,8 @@ def run(params: Params) -> dict:
     pitches = pitches.join(expected_streams(pitches, tables["streams"], playlists, rules.band_window_days,
                                             rules.band_min_placements))
     placed = placements(tables["streams"], playlists)
-    pitches["reasons"] = explain(
-        pitches, catalog, playlists, placed, tables["features"],
-        pd.read_parquet(params.paths.features / "auto_tags.parquet"),
-    )
+    auto_tags = pd.read_parquet(params.paths.features / "auto_tags.parquet")
+    pitches["reasons"] = explain(pitches, catalog, playlists, placed, tables["features"], auto_tags)
     pitches.loc[pitches["is_explore"], "reasons"] = pitches.loc[pitches["is_explore"], "reasons"].map(
         lambda reasons: json.dumps([EXPLORATION_REASON, *json.loads(reasons)]))
     pitches["is_control"] = mark_control(pitches, params.publish.control_share, params.publish.control_seed,
@@ -76,7 +75,10 @@ def run(params: Params) -> dict:
     out = params.paths.publication
     write_parquet(recommendations[store.RECOMMENDATION_COLUMNS], out / "recommendations.parquet")
     write_parquet(similar[store.SIMILAR_ARTIST_COLUMNS], out / "similar_artists.parquet")
-    files = write_publication_files(recommendations, header, out / "files")
+    deep_tags_path = params.paths.features / "deep_tags.parquet"  # absent when features.deep_tagger is off
+    sheets = pitch_sheets(catalog[catalog["artist_id"].isin(recommendations["artist_id"])], auto_tags,
+                          pd.read_parquet(deep_tags_path) if deep_tags_path.is_file() else None)
+    files = write_publication_files(recommendations, header, out / "files", sheets_by_artist(sheets))
     prune_publication_files(out / "files", params.publish.keep_days, run_date)
     receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"],
                "files": str(files)}

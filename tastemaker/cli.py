@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tastemaker.audio.cli import similar_app
+from tastemaker.audio.tags_cli import tags_app
 from tastemaker.config import Params, load_params
 from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
@@ -38,6 +39,7 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_comp
 app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
 app.add_typer(similar_app, name="similar", help="Tracks or artists that sound like a track or an artist.")
 app.add_typer(portal_app, name="portal", help="The artist and label portal: serve it, manage its accounts.")
+app.add_typer(tags_app, name="tags", help="A track's tags and pre-filled pitch sheet (table, JSON or CSV).")
 console = Console()
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

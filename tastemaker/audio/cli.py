@@ -14,13 +14,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tastemaker.audio.embedding import track_embeddings
-from tastemaker.audio.similarity import SimilarityIndex, build_index, similar_artists
+from tastemaker.audio.embedding import deep_track_embeddings, track_embeddings
+from tastemaker.audio.similarity import SimilarityIndex, build_index, similar_artists_by
 from tastemaker.errors import UserError
 
-# Outputs of the features stage this command reads (written by pipelines/features.py).
-FEATURES_FILE = "track_features.parquet"
-INDEX_FILE = "similarity.voy"
+# Outputs of the features stage this command reads (written by pipelines/features.py), per embedding:
+# the hand-made descriptors' style profile, or the deep tagger's learned embedding.
+FEATURES_FILE, INDEX_FILE = "track_features.parquet", "similarity.voy"
+DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE = "deep_embedding.parquet", "similarity_deep.voy"
+EMBEDDINGS = {
+    "sound": (FEATURES_FILE, INDEX_FILE, track_embeddings),
+    "deep": (DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE, deep_track_embeddings),
+}
 
 similar_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -31,33 +36,41 @@ def similar(
     artist: Annotated[str | None, typer.Option(help="Artist id or name to find look-alikes for.")] = None,
     k: Annotated[int, typer.Option(min=1, help="How many neighbours to list.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    embedding: Annotated[
+        str, typer.Option(help="sound: the hand-made descriptors' style profile; deep: the deep tagger's embedding.")
+    ] = "sound",
 ) -> None:
-    """Tracks or artists that sound alike, by audio features."""
+    """Tracks or artists that sound alike, by audio features or by the deep tagger's embedding."""
     from tastemaker.config import load_params
 
     params = load_params()
     catalog_path = params.paths.validated / "catalog.parquet"
     if not catalog_path.is_file():
         raise UserError(f"no validated catalog at {catalog_path}; run the pipeline first")
-    similar_command(track, artist, k, as_json, params.paths.features, pd.read_parquet(catalog_path))
+    similar_command(track, artist, k, as_json, params.paths.features, pd.read_parquet(catalog_path), embedding)
 
 
 def similar_command(
-    track: str | None, artist: str | None, k: int, as_json: bool, features_dir: Path, catalog: pd.DataFrame
+    track: str | None, artist: str | None, k: int, as_json: bool, features_dir: Path, catalog: pd.DataFrame,
+    embedding: str = "sound",
 ) -> None:
     """Print the k nearest tracks of `track` or artists of `artist` as a table, or as JSON records."""
     if (track is None) == (artist is None):
         raise UserError("give exactly one of --track ISRC or --artist ARTIST")
-    features_path = Path(features_dir) / FEATURES_FILE
+    if embedding not in EMBEDDINGS:
+        raise UserError(f"unknown embedding {embedding!r}: use one of {', '.join(EMBEDDINGS)}")
+    table_file, index_file, embed = EMBEDDINGS[embedding]
+    features_path = Path(features_dir) / table_file
     if not features_path.is_file():
-        raise UserError(f"no audio features at {features_path}; run the features stage first")
-    features = pd.read_parquet(features_path)
+        hint = " (is features.deep_tagger off?)" if embedding == "deep" else ""
+        raise UserError(f"no {embedding} embedding input at {features_path}; run the features stage first{hint}")
+    isrcs, vectors = embed(pd.read_parquet(features_path))
     if track is not None:
-        rows = _similar_tracks(track, k, features, Path(features_dir) / INDEX_FILE, catalog)
+        rows = _similar_tracks(track, k, isrcs, vectors, Path(features_dir) / index_file, catalog)
         title = f"Tracks that sound like {track}"
     else:
         artist_id = resolve_artist(artist, catalog)
-        rows = _similar_artists(artist_id, k, features, catalog)
+        rows = _similar_artists(artist_id, k, isrcs, vectors, catalog)
         title = f"Artists that sound like {artist}"
     if as_json:
         print(json.dumps(rows.to_dict(orient="records"), indent=2, default=str))
@@ -81,11 +94,9 @@ def resolve_artist(artist: str, catalog: pd.DataFrame) -> str:
 
 
 def _similar_tracks(
-    isrc: str, k: int, features: pd.DataFrame, index_path: Path, catalog: pd.DataFrame
+    isrc: str, k: int, isrcs: list[str], vectors, index_path: Path, catalog: pd.DataFrame
 ) -> pd.DataFrame:
-    index = (
-        SimilarityIndex.load(index_path) if index_path.is_file() else build_index(*track_embeddings(features))
-    )
+    index = SimilarityIndex.load(index_path) if index_path.is_file() else build_index(isrcs, vectors)
     if isrc not in index:
         raise UserError(f"unknown track {isrc!r}: no audio features for this ISRC")
     neighbours = index.similar_tracks(isrc, k)
@@ -95,11 +106,11 @@ def _similar_tracks(
     return named.assign(rank=range(1, len(named) + 1))[["rank", "isrc", *details, "similarity"]]
 
 
-def _similar_artists(artist_id: str, k: int, features: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
-    analysed = catalog.loc[catalog["isrc"].isin(features["isrc"]), "artist_id"].astype(str)
+def _similar_artists(artist_id: str, k: int, isrcs: list[str], vectors, catalog: pd.DataFrame) -> pd.DataFrame:
+    analysed = catalog.loc[catalog["isrc"].isin(isrcs), "artist_id"].astype(str)
     if artist_id not in set(analysed):
         raise UserError(f"artist {artist_id!r} has no analysed tracks")
-    table = similar_artists(features, catalog, k)
+    table = similar_artists_by(isrcs, vectors, catalog, k)
     mine = table.loc[table["artist_id"] == artist_id]
     names = catalog[["artist_id", "artist_name"]].drop_duplicates("artist_id").astype(str)
     named = mine.merge(

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tastemaker.audio.deep_tags import EMBEDDING_PREFIX
+
 STYLE_FAMILIES: dict[str, tuple[str, ...]] = {
     "tempo": ("tempo_bpm",),
     "note_density": ("onset_rate",),
@@ -31,6 +33,21 @@ STYLE_FAMILIES: dict[str, tuple[str, ...]] = {
 _CLIP_Z = 5.0
 # Anchor length relative to a typical style vector (one unit of squared norm per family).
 _ANCHOR_SCALE = 2.0
+
+
+def deep_track_embeddings(deep_embedding: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """(isrcs, L2-normalised rows) of the deep tagger's embeddings (isrc + `deep_emb_*` columns).
+
+    Centred on the catalog's mean first: musicnn's penultimate layer has learned offsets shared by all
+    music, and without removing them every pair of tracks would look alike to a cosine.
+    """
+    columns = [c for c in deep_embedding.columns if c.startswith(EMBEDDING_PREFIX)]
+    if not columns:
+        raise ValueError("the deep embedding table has no embedding columns (is features.deep_tagger off?)")
+    values = deep_embedding[columns].to_numpy(dtype=np.float64)
+    centred = values - values.mean(axis=0) if len(values) else values
+    norms = np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    return deep_embedding["isrc"].astype(str).tolist(), np.ascontiguousarray(centred / norms, dtype=np.float32)
 
 
 def embedding_columns(features: pd.DataFrame) -> list[str]:

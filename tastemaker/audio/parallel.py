@@ -20,8 +20,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from tastemaker.audio.decode import load_analysis_signal
+from tastemaker.audio.deep_tags import embedding_columns, tag_columns
 from tastemaker.audio.extract import analyse_signal
 from tastemaker.audio.params import FeaturesParams
+from tastemaker.audio.tagger import load_tagger
 
 Job = tuple[str, str]  # (md5, absolute audio path)
 
@@ -33,12 +35,13 @@ _WORKER_PRELOAD = [
     "librosa.feature",
     "librosa.onset",
     "scipy.signal",
+    "onnxruntime",
 ]
 
 
 @dataclass
 class ChunkResult:
-    rows: list[dict] = field(default_factory=list)  # md5, feature columns, then "tag_"-prefixed tag columns
+    rows: list[dict] = field(default_factory=list)  # md5, features, "tag_"-prefixed tags, then deep outputs
     failures: list[tuple[str, str]] = field(default_factory=list)  # (md5, one-line error)
 
 
@@ -56,18 +59,32 @@ def analyse_chunk(jobs: Sequence[Job], params: FeaturesParams) -> ChunkResult:
                     Path(path), params.analysis_sr, params.segment_s, params.max_analysis_s
                 )
                 analysis = analyse_signal(signal.samples, params)
+                deep = deep_outputs(signal.samples, params) if params.deep_tagger else {}
             except Exception as error:  # noqa: BLE001 - any failure of one file must not stop the batch
                 result.failures.append((md5, one_line(error)))
                 continue
             tags = {f"tag_{name}": value for name, value in analysis.tags.items()}
-            result.rows.append({"md5": md5, **analysis.features, **tags})
+            result.rows.append({"md5": md5, **analysis.features, **tags, **deep})
     return result
 
 
+def deep_outputs(samples: np.ndarray, params: FeaturesParams) -> dict[str, float]:
+    """The tagger's pooled tag probabilities and embedding of the decoded signal, as named columns."""
+    tagger = load_tagger(params.tagger_model)
+    deep = tagger.tag(samples, params.analysis_sr, params.tagger_max_patches)
+    return {
+        **dict(zip(tag_columns(tagger.tags), deep.probabilities.astype(float))),
+        **dict(zip(embedding_columns(len(deep.embedding)), deep.embedding.astype(float))),
+    }
+
+
 def warm_up(params: FeaturesParams) -> None:
-    """Analyse a second of noise so lazy imports and cached numba kernels are loaded before real work."""
+    """Analyse a second of noise so lazy imports, cached numba kernels and the tagger's session are loaded
+    before real work."""
     noise = np.random.default_rng(0).standard_normal(params.analysis_sr).astype(np.float32) * 0.1
     analyse_signal(noise, params)
+    if params.deep_tagger:
+        deep_outputs(noise, params.model_copy(update={"tagger_max_patches": 1}))
 
 
 def run_chunks(

@@ -7,15 +7,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
 
 # Bump when the extractor code changes what it computes, so old cache entries are never reused.
 EXTRACTOR_VERSION = "fx1"
 
+# The tagger's ONNX Runtime session: its weights plus the activation arena of one 3 s patch, which it keeps
+# between files (82 MB measured by benchmarks/features.py); it does not grow with the analysed window, as
+# patches run one at a time.
+TAGGER_SESSION_MB = 100.0
+
 # Fields that change how the batch runs but not the numbers it produces; they stay out of the cache key
 # so that, say, running on more workers does not re-analyse the whole catalog.
-_RUNTIME_ONLY_FIELDS = {"workers", "memory_cap_mb", "chunk_size"}
+# The tagger's model path is replaced by the hash of the file's contents, so moving the project keeps its cache.
+_RUNTIME_ONLY_FIELDS = {"workers", "memory_cap_mb", "chunk_size", "tagger_model"}
 
 
 class FeaturesParams(BaseModel):
@@ -41,6 +48,15 @@ class FeaturesParams(BaseModel):
     memory_cap_mb: int = Field(300, ge=50, description="Peak memory one worker may use for one file (MB).")
     workers: int = Field(0, ge=0, description="Local worker processes; 0 uses every core.")
     chunk_size: int = Field(8, ge=1, description="Files per task; one cache part file is written per task.")
+    deep_tagger: bool = Field(
+        True, description="Also run the musicnn tagger (genre, mood, instrument tags and a 200-d embedding)."
+    )
+    tagger_model: Path | None = Field(
+        None, description="ONNX model of the deep tagger, with its tags.txt beside it; unset: the shipped musicnn."
+    )
+    tagger_max_patches: int = Field(
+        10, ge=1, description="3-second patches of the analysed audio the tagger hears at most, evenly spread."
+    )
 
     @model_validator(mode="after")
     def _window_fits_memory_cap(self) -> FeaturesParams:
@@ -60,7 +76,8 @@ def estimated_peak_mb(params: FeaturesParams) -> float:
     """Upper bound of the working memory for one file, above the interpreter and libraries.
 
     Decoding streams blocks through the resampler, so only the analysed signal is held: float32 samples,
-    its windowed frames, the complex STFT, and a handful of spectrogram-sized float arrays derived from it.
+    its windowed frames, the complex STFT, and a handful of spectrogram-sized float arrays derived from it;
+    plus, with the deep tagger, its session.
     """
     samples = params.max_analysis_s * params.analysis_sr
     frames = samples / params.hop_length + 1
@@ -68,11 +85,17 @@ def estimated_peak_mb(params: FeaturesParams) -> float:
     signal_bytes = 4 * samples * 3  # signal, padded copy for the STFT, loudness filter output
     frames_bytes = 4 * frames * params.n_fft  # the windowed frames handed to the FFT
     spectrum_bytes = frames * bins * (8 + 4 * 6)  # complex STFT + magnitude, power and temporaries
-    return (signal_bytes + frames_bytes + spectrum_bytes) / 2**20
+    tagger_mb = TAGGER_SESSION_MB if params.deep_tagger else 0.0
+    return (signal_bytes + frames_bytes + spectrum_bytes) / 2**20 + tagger_mb
 
 
 def feature_set_version(params: FeaturesParams) -> str:
-    """A short id that changes whenever the extractor or any parameter that affects its output changes."""
+    """A short id that changes whenever the extractor, any parameter that affects its output, or (when the
+    deep tagger runs) the tagger's model file changes."""
     affecting = params.model_dump(exclude=_RUNTIME_ONLY_FIELDS)
+    if params.deep_tagger:
+        from tastemaker.audio.tagger import model_digest, resolve_model  # hashes; onnxruntime is not loaded
+
+        affecting["tagger_model"] = model_digest(resolve_model(params.tagger_model))
     digest = hashlib.sha256(json.dumps(affecting, sort_keys=True).encode()).hexdigest()[:10]
     return f"{EXTRACTOR_VERSION}-{digest}"

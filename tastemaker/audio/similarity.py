@@ -62,12 +62,17 @@ def build_index(keys: list[str], embeddings: np.ndarray) -> SimilarityIndex:
 
 
 def similar_artists(features: pd.DataFrame, catalog: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Every artist's k closest artists by the hand-made features' embedding (see `similar_artists_by`)."""
+    return similar_artists_by(*track_embeddings(features), catalog, k)
+
+
+def similar_artists_by(isrcs: list[str], embeddings: np.ndarray, catalog: pd.DataFrame, k: int) -> pd.DataFrame:
     """Every artist's k closest artists: artist_id, similar_artist_id, similarity, rank (1 = closest).
 
-    An artist is the normalised mean of their tracks' embeddings, so a prolific artist weighs no more than
-    a newcomer. Tracks without an artist in `catalog` (columns isrc, artist_id) are ignored.
+    An artist is the normalised mean of their tracks' embeddings (one row per isrc), so a prolific artist
+    weighs no more than a newcomer. Tracks without an artist in `catalog` (columns isrc, artist_id) are
+    ignored.
     """
-    isrcs, embeddings = track_embeddings(features)
     artist_of = catalog.drop_duplicates("isrc").set_index("isrc")["artist_id"].astype(str)
     tracks = pd.DataFrame(embeddings).assign(artist_id=pd.Series(isrcs).map(artist_of).to_numpy())
     centroids = tracks.dropna(subset=["artist_id"]).groupby("artist_id", sort=True).mean()

@@ -11,6 +11,7 @@ Layout under `out_dir`:
     <run_date>/index.html
     <run_date>/artists/<artist_id>.json
     <run_date>/html/<artist_id>.html
+    <run_date>/sheets/<artist_id>.csv     the artist's pitch sheets (`tastemaker.pitch_sheet`)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from tastemaker.pitch_sheet import sheets_csv
 from tastemaker.publication.html import (
     CONTROL_ACTION,
     PITCH_ACTION,
@@ -38,8 +40,12 @@ BUILDING_MARK = ".building-"
 PREVIOUS_MARK = ".previous"
 
 
-def write_publication_files(recommendations: pd.DataFrame, header: dict, out_dir: Path) -> Path:
-    """Write (or replace) the folder of `header['run_date']` and return it."""
+def write_publication_files(recommendations: pd.DataFrame, header: dict, out_dir: Path,
+                            pitch_sheets: dict[str, list[dict]] | None = None) -> Path:
+    """Write (or replace) the folder of `header['run_date']` and return it.
+
+    `pitch_sheets` maps an artist id to the pitch sheets of their tracks (none when absent).
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     restore_interrupted_swaps(out_dir)
@@ -47,7 +53,7 @@ def write_publication_files(recommendations: pd.DataFrame, header: dict, out_dir
     _remove_abandoned_builds(day)
     building = Path(tempfile.mkdtemp(prefix=f".{day.name}{BUILDING_MARK}", dir=out_dir))
     try:
-        _write_day(recommendations, _jsonable(header), building)
+        _write_day(recommendations, _jsonable(header), building, pitch_sheets or {})
         _swap_into_place(building, day)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -94,8 +100,10 @@ def artist_file_stem(artist_id: str) -> str:
     return quote(artist_id, safe="-_")
 
 
-def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict) -> dict:
-    """What a label needs to act on one artist's pitches, with the lineage to trace them back."""
+def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
+                    pitch_sheets: list[dict] = ()) -> dict:
+    """What a label needs to act on one artist's pitches, with the lineage to trace them back, and the
+    pre-filled pitch sheet of each of the artist's tracks."""
     ranked = pitches.sort_values("rank")
     return {
         "artist_id": artist_id,
@@ -111,18 +119,22 @@ def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict) -> dic
             }
             for row in ranked[[*PITCH_FIELDS, "reasons"]].itertuples(index=False)
         ],
+        "pitch_sheets": list(pitch_sheets),
     }
 
 
-def _write_day(recommendations: pd.DataFrame, lineage: dict, folder: Path) -> None:
-    (folder / "artists").mkdir()
-    (folder / "html").mkdir()
+def _write_day(recommendations: pd.DataFrame, lineage: dict, folder: Path,
+               pitch_sheets: dict[str, list[dict]]) -> None:
+    for part in ("artists", "html", "sheets"):
+        (folder / part).mkdir()
     entries = []
     for artist_id, pitches in recommendations.groupby("artist_id", sort=True):
-        document = artist_document(str(artist_id), pitches, lineage)
+        document = artist_document(str(artist_id), pitches, lineage, pitch_sheets.get(str(artist_id), []))
         stem = artist_file_stem(document["artist_id"])
+        document["pitch_sheets_csv"] = f"sheets/{stem}.csv"  # the same sheets, relative to the day folder
         artist_json = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         (folder / "artists" / f"{stem}.json").write_text(artist_json)
+        (folder / document["pitch_sheets_csv"]).write_text(sheets_csv(document["pitch_sheets"]))
         (folder / "html" / f"{stem}.html").write_text(render_artist_page(document))
         entries.append(_index_entry(document, href=f"html/{quote(stem)}.html"))
     entries.sort(key=lambda entry: entry.artist_name.casefold())

@@ -32,6 +32,7 @@ th, td { border-bottom: 1px solid #ddd; padding: .35rem .6rem; text-align: left;
 tr.control td { color: #777; background: #f6f6f6; }
 .action-control { font-weight: bold; color: #a33; }
 .lineage { color: #555; font-size: .9rem; }
+.confidence { color: #777; }
 svg text { font-size: 12px; font-family: system-ui, sans-serif; }
 </style></head>
 <body>
@@ -83,6 +84,34 @@ version {{ lineage.model_version }} &middot; data version {{ lineage.data_versio
 </table>
 <p class="lineage">Control pitches are published for measurement only: leaving them unpitched is how the
 effect of pitching is estimated.</p>
+{% macro field(entry) %}{% if entry %}{{ entry.value }}{% if entry.confidence is not none %}
+ <small class="confidence">{{ '%.0f' % (100 * entry.confidence) }}%</small>{% endif %}{% else %}&ndash;{% endif %}{% endmacro %}
+{% macro fields(entries) %}{% if entries %}{% for entry in entries %}{{ field(entry) }}{{ ', ' if not loop.last }}{% endfor %}{% else %}&ndash;{% endif %}{% endmacro %}
+<h2>Pitch sheets</h2>
+<p>Every track's pitch-form fields, pre-filled from the audio (deep tagger and auto-tags) and the catalog,
+with the confidence of each: correct what is wrong rather than type it all.
+{% if artist.get('pitch_sheets_csv') %}<a href="../{{ artist.pitch_sheets_csv | urlencode }}">Download as CSV</a>.{% endif %}</p>
+<table class="sheets">
+<thead><tr><th>Track</th><th>ISRC</th><th>Release</th><th>Genres</th><th>Sub-style</th><th>Moods</th>
+<th>Instruments</th><th>Vocals</th><th>Tempo (BPM)</th><th>Key</th><th>Energy</th></tr></thead>
+<tbody>
+{% for sheet in artist.get('pitch_sheets', []) %}
+<tr>
+  <td>{{ sheet.title }}</td>
+  <td>{{ sheet.isrc }}</td>
+  <td>{{ sheet.release_date.value if sheet.release_date else '' }}</td>
+  <td>{{ fields(sheet.genres) }}</td>
+  <td>{{ field(sheet.sub_style) }}</td>
+  <td>{{ fields(sheet.moods) }}</td>
+  <td>{{ fields(sheet.instruments) }}</td>
+  <td>{{ field(sheet.vocals) }}</td>
+  <td>{{ field(sheet.tempo_bpm) }}</td>
+  <td>{{ field(sheet.key) }}</td>
+  <td>{% if sheet.energy %}{{ sheet.energy.level }} <small>({{ sheet.energy.value }})</small>{% else %}&ndash;{% endif %}</td>
+</tr>
+{% endfor %}
+</tbody>
+</table>
 {% endblock %}
 """,
     "index.html": """{% extends "base.html" %}

@@ -72,6 +72,17 @@ def test_every_artist_has_ranked_recommendations_as_json(ran):
         assert all(pitch["reasons"] for pitch in pitches)
 
 
+def test_tags_shows_a_tracks_deep_tags_and_pitch_sheet(ran):
+    project, _ = ran
+    isrc = pd.read_parquet(project / "data/validated/catalog.parquet")["isrc"].iloc[0]
+    table = tastemaker(project, "tags", "--track", isrc)
+    assert table.returncode == 0, table.stderr
+    assert "top genre tags" in table.stdout and "tempo_bpm" in table.stdout
+    sheets = json.loads(tastemaker(project, "tags", "--track", isrc, "--json").stdout)
+    assert sheets[0]["isrc"] == isrc and sheets[0]["genres"][0]["source"] == "audio"
+    assert_one_line_error(tastemaker(project, "tags", "--track", "QZNOPE0000000"), "unknown track")
+
+
 def test_unknown_artist_is_a_one_line_error(ran):
     project, _ = ran
     assert_one_line_error(tastemaker(project, "recs", "--artist", "Nobody At All"), "unknown artist")

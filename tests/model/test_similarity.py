@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tastemaker.audio import SimilarityIndex, build_index, similar_artists, track_embeddings
-from tastemaker.audio.cli import FEATURES_FILE, INDEX_FILE, similar_command
-from tastemaker.audio.embedding import embedding_columns
+from tastemaker.audio.cli import DEEP_EMBEDDING_FILE, FEATURES_FILE, INDEX_FILE, similar_command
+from tastemaker.audio.embedding import deep_track_embeddings, embedding_columns
 from tastemaker.errors import UserError
 
 COLUMNS = ["tempo_bpm", "onset_rate", "spectral_centroid_mean", "rms_mean", "mfcc_01_mean", "mfcc_02_mean"]
@@ -146,3 +146,39 @@ def test_no_tracks_give_an_empty_embedding_matrix_and_index():
     isrcs, vectors = track_embeddings(clustered_features().iloc[:0])
     assert isrcs == [] and vectors.shape[0] == 0
     assert build_index(isrcs, vectors).keys == []
+
+
+def clustered_deep_embedding(clusters: int = 3, per_cluster: int = 6, seed: int = 1) -> pd.DataFrame:
+    """200-d deep embeddings around distant centres sharing a large common offset, as musicnn's do;
+    isrcs as in clustered_features, but cluster c here is cluster (c + 1) % 3 there."""
+    rng = np.random.default_rng(seed)
+    offset = rng.normal(0, 20, size=200)
+    centres = offset + rng.normal(0, 3, size=(clusters, 200))
+    rows = []
+    for c in range(clusters):
+        for i in range(per_cluster):
+            vector = centres[(c + 1) % clusters] + rng.normal(0, 0.3, size=200)
+            rows.append({"isrc": f"T{c}{i}", **{f"deep_emb_{j:03d}": v for j, v in enumerate(vector)}})
+    return pd.DataFrame(rows)
+
+
+def test_deep_embeddings_are_centred_so_a_shared_offset_does_not_make_everything_alike():
+    isrcs, vectors = deep_track_embeddings(clustered_deep_embedding())
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    same, other = vectors[0] @ vectors[1], vectors[0] @ vectors[6]
+    assert same > 0.9 and other < 0.2
+
+
+def test_similar_command_can_search_by_the_deep_embedding(features_dir: Path, capsys):
+    """Built from the deep table alone (no saved deep index here), with neighbours of its own clusters."""
+    clustered_deep_embedding().to_parquet(features_dir / DEEP_EMBEDDING_FILE)
+    catalog = catalog_for(clustered_features())
+    similar_command("T05", None, 3, True, features_dir, catalog, embedding="deep")
+    assert all(r["isrc"].startswith("T0") for r in json.loads(capsys.readouterr().out))
+    similar_command(None, "A0a", 1, True, features_dir, catalog, embedding="deep")
+    assert json.loads(capsys.readouterr().out)[0]["similar_artist_id"] == "A0b"
+
+
+def test_similar_command_by_deep_embedding_without_its_table_is_one_line(features_dir: Path):
+    with pytest.raises(UserError, match="deep_tagger"):
+        similar_command("T05", None, 3, True, features_dir, catalog_for(clustered_features()), embedding="deep")

@@ -36,6 +36,23 @@ def test_every_accepted_track_gets_features(finished):
     assert summaries["features"]["analysed"] == len(catalog)
 
 
+def test_every_track_is_deep_tagged_and_every_artist_json_has_its_pitch_sheets(finished):
+    folder, params, summaries = finished
+    with inside(folder):
+        catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
+        deep = pd.read_parquet(params.paths.features / "deep_tags.parquet")
+        auto_tags = pd.read_parquet(params.paths.features / "auto_tags.parquet")
+        day = params.paths.publication / "files" / summaries["publish"]["run_date"].isoformat()
+        documents = [json.loads(path.read_text()) for path in (day / "artists").glob("*.json")]
+    assert set(deep["isrc"]) == set(catalog["isrc"]) and summaries["features"]["deep_tagged"] == len(catalog)
+    assert auto_tags["genre"].notna().all() and auto_tags["genre_probability"].between(0, 1).all()
+    assert documents
+    for document in documents:
+        own = set(catalog.loc[catalog["artist_id"] == document["artist_id"], "isrc"])
+        assert {sheet["isrc"] for sheet in document["pitch_sheets"]} == own
+        assert all(sheet["genres"] and sheet["tempo_bpm"] for sheet in document["pitch_sheets"])
+
+
 def test_training_run_is_tracked_registered_and_champion(finished):
     folder, params, summaries = finished
     with inside(folder):

@@ -8,12 +8,26 @@ import importlib, pkgutil, sys
 import tastemaker
 for module in pkgutil.walk_packages(tastemaker.__path__, "tastemaker."):
     importlib.import_module(module.name)
-loaded = sorted({name.split(".")[0] for name in sys.modules} & {"prefect", "dvc", "pipelines", "flows"})
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"prefect", "dvc", "pipelines", "flows", "tensorflow"})
 print(",".join(loaded))
 """
 
 
 def test_library_imports_neither_orchestrator_nor_stages():
     completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip() == ""
+
+
+LIGHT_PROBE = """
+import sys
+import tastemaker.cli, tastemaker.config, tastemaker.audio.tags_cli
+print(",".join(sorted({name.split(".")[0] for name in sys.modules} & {"onnxruntime", "tensorflow"})))
+"""
+
+
+def test_the_cli_and_the_config_load_neither_onnxruntime_nor_tensorflow():
+    """The tagger's runtime loads when a session opens, in the features stage; TensorFlow never."""
+    completed = subprocess.run([sys.executable, "-c", LIGHT_PROBE], capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip() == ""

@@ -10,6 +10,7 @@ import soundfile
 
 from tastemaker.audio import FeaturesParams, extract_features, feature_set_version
 from tastemaker.audio.cache import FeatureCache
+from tastemaker.audio.deep_tags import SUMMARY_COLUMNS
 from tastemaker.audio.extract import TAG_COLUMNS, feature_columns
 from tastemaker.errors import UserError
 
@@ -43,7 +44,7 @@ def test_results_have_one_row_per_track_in_input_order(tmp_path: Path):
     result = extract_features(tracks.iloc[::-1], params, tmp_path / "cache")
     assert result.features["isrc"].tolist() == ["QZ0002", "QZ0001", "QZ0000"]
     assert list(result.features.columns) == ["isrc", *feature_columns(params)]
-    assert list(result.tags.columns) == ["isrc", *TAG_COLUMNS]
+    assert list(result.tags.columns) == ["isrc", *TAG_COLUMNS, *SUMMARY_COLUMNS]  # deep tagger on by default
     assert (result.analysed, result.cache_hits) == (3, 0)
 
 
