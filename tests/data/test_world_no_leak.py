@@ -38,9 +38,7 @@ def pairs():
     artists = make_artists(preset, rng)
     tracks = make_tracks(artists, preset.tracks, preset, WORLD_TODAY, rng)
     first_day = WORLD_TODAY - dt.timedelta(days=preset.report_days - 1)
-    playlists = make_playlists(
-        preset.playlists, artists, first_day, WORLD_TODAY, preset.mood_playlist_share, preset.fraud_share, rng
-    )
+    playlists = make_playlists(preset, artists, first_day, WORLD_TODAY, rng)
     track_rows = tracks.iloc[rng.integers(0, len(tracks), PAIRS)].reset_index(drop=True)
     playlist_rows = playlists.iloc[rng.integers(0, len(playlists), PAIRS)].reset_index(drop=True)
     appeal = pair_appeal(track_rows, playlist_rows)
