@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from tests.portal_world import PORTAL_VARIABLES, build_portal_world
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "portal"
+# The docs' screenshots are refreshed on request only (TASTEMAKER_SCREENSHOTS=docs/portal pytest tests/browser),
+# so an ordinary test run never rewrites tracked files.
+SCREENSHOTS = Path(os.environ.get("TASTEMAKER_SCREENSHOTS") or Path(tempfile.gettempdir()) / "tastemaker-screenshots")
 
 
 @pytest.fixture(scope="session")
