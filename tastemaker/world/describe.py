@@ -11,13 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tastemaker.config import ScoreParams
 from tastemaker.errors import UserError
+from tastemaker.ranking.fraud import FraudRules, flag_playlists, suspect_ids
 from tastemaker.world.truth import truth_dir_for
 
 HOLDOUT_DAYS = 30
-# A playlist whose streams look bought: one territory streams it all, and few accounts loop it.
-SUSPECT_TERRITORY_SHARE = 0.97
-SUSPECT_LISTENERS_PER_STREAM = 0.6
 # Playlists at least this big count as "big" when comparing how many placements they take.
 BIG_PLAYLIST_FOLLOWERS = 10_000
 
@@ -46,27 +45,13 @@ def describe_world(landing: Path) -> dict[str, float]:
         "playlists_streaming_but_unlisted": int(
             (~on_playlists["playlist_id"].drop_duplicates().isin(playlists["playlist_id"])).sum()
         ),
-        "playlists_suspect_of_fraud": len(suspect_playlists(on_playlists)),
+        # the platform's own filter, with its default rules: the truth's is_fraud says how well it does
+        "playlists_suspect_of_fraud": len(suspect_ids(flag_playlists(streams, FraudRules.from_params(ScoreParams())))),
     }
     truth = truth_dir_for(landing)
     if (truth / "world.json").is_file():
         figures.update(_truth_figures(truth, playlists, streams, streams["date"].min(), today, cut))
     return figures
-
-
-def suspect_playlists(playlist_streams: pd.DataFrame) -> list[str]:
-    """Playlist ids whose reports show bot-like listening: one territory, few accounts looping.
-
-    A first filter from the public reports alone (honest audiences spread over territories and
-    rarely replay); the truth's `is_fraud` says how well it does.
-    """
-    totals = playlist_streams.groupby("playlist_id")[["streams", "listeners"]].sum()
-    by_territory = playlist_streams.groupby(["playlist_id", "territory"])["streams"].sum()
-    top_territory = by_territory.groupby(level=0).max() / totals["streams"]
-    listeners_per_stream = totals["listeners"] / totals["streams"].clip(lower=1)
-    one_territory = top_territory > SUSPECT_TERRITORY_SHARE
-    suspect = one_territory & (listeners_per_stream < SUSPECT_LISTENERS_PER_STREAM)
-    return sorted(totals.index[suspect & (totals["streams"] >= 200)])
 
 
 def _truth_figures(truth: Path, listed: pd.DataFrame, streams, first_day, today, cut) -> dict[str, float]:
