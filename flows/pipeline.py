@@ -16,9 +16,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pipelines import features, ingest, publish, score, train, validate
+from pipelines import delivery, features, publish, score, train
 from tastemaker.config import Params, load_params
 from tastemaker.errors import UserError
+from tastemaker.locking import project_lock
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -38,14 +39,10 @@ TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": [10, 60], "retry_condi
 STAGE = {"cache_policy": NO_CACHE, "timeout_seconds": 3 * 3600}
 
 
-@task(name="ingest", **STAGE, **TRANSIENT_RETRIES)
-def ingest_task(params: Params, source: str | None) -> dict:
-    return ingest.run(params, source)
-
-
-@task(name="validate", **STAGE)
-def validate_task(params: Params) -> dict:
-    return validate.run(params)
+@task(name="delivery", **STAGE, **TRANSIENT_RETRIES)
+def delivery_task(params: Params, source: str | None) -> dict:
+    """Ingest and validate as one unit: a refused delivery changes nothing already accepted."""
+    return delivery.run(params, source)
 
 
 @task(name="features", **STAGE)
@@ -81,7 +78,8 @@ def publish_task(params: Params) -> dict:
 def ingest_delivery(source: str | None = None) -> dict:
     """Take in a delivery as it lands: snapshot and validate it."""
     params = load_params()
-    summary = {"ingest": ingest_task(params, source), "validate": validate_task(params)}
+    with project_lock(params.paths.state):
+        summary = delivery_task(params, source)
     create_markdown_artifact(key="ingest-delivery", markdown=run_report(summary), description="Delivery intake")
     return summary
 
@@ -89,7 +87,7 @@ def ingest_delivery(source: str | None = None) -> dict:
 @flow(name="tastemaker-daily-scoring", log_prints=True)
 def daily_scoring(source: str | None = None) -> dict:
     """Today's pitches from the current champion, without retraining."""
-    summary = _score_and_publish(load_params(), source, retrain=False)
+    summary = _locked_run(load_params(), source, retrain=False)
     create_markdown_artifact(key="daily-scoring", markdown=run_report(summary), description="Daily scoring")
     return summary
 
@@ -97,14 +95,20 @@ def daily_scoring(source: str | None = None) -> dict:
 @flow(name="tastemaker-full-pipeline", log_prints=True)
 def full_pipeline(source: str | None = None) -> dict:
     """Everything from the landing zone to a published, explained pitch list per artist, retraining included."""
-    summary = _score_and_publish(load_params(), source, retrain=True)
+    summary = _locked_run(load_params(), source, retrain=True)
     create_markdown_artifact(key="full-pipeline", markdown=run_report(summary), description="Full pipeline run")
     return summary
 
 
+def _locked_run(params: Params, source: str | None, retrain: bool) -> dict:
+    """The flow run holds the project lock itself: killing the command that started it
+    leaves the lock with the running pipeline, so no second run can start beside it."""
+    with project_lock(params.paths.state):
+        return _score_and_publish(params, source, retrain)
+
+
 def _score_and_publish(params: Params, source: str | None, retrain: bool) -> dict:
-    summary = {"ingest": ingest_task(params, source)}
-    summary["validate"] = validate_task(params)
+    summary = delivery_task(params, source)
     summary["features"] = features_task(params)
     if retrain:
         summary["train"] = train_task(params)

@@ -1,4 +1,4 @@
-"""What every stage shares: the parameters, the endpoints, lineage and atomic file writes."""
+"""What every stage shares: the parameters, the endpoints, lineage, the run lock and atomic file writes."""
 
 from __future__ import annotations
 
@@ -15,10 +15,16 @@ from rich.progress import MofNCompleteColumn, Progress
 from tastemaker.config import Params, load_params
 from tastemaker.errors import UserError
 from tastemaker.lineage import Lineage, dvc_directory_hash, git_commit
+from tastemaker.locking import project_lock
 
 
 def manifest_path(params: Params) -> Path:
     return params.paths.raw.with_name(params.paths.raw.name + ".manifest.parquet")
+
+
+def commit_journal(params: Params) -> Path:
+    """Where staged outputs list their renames while they are moved into place."""
+    return params.paths.state / "commit.json"
 
 
 def read_manifest(params: Params) -> pd.DataFrame:
@@ -58,9 +64,13 @@ def read_json(path: Path) -> dict:
 
 
 def stage_main(run: Callable[[Params], dict]) -> None:
-    """Entry point for `python -m pipelines.<stage>`: a user's mistake is one line on stderr, exit 1."""
+    """Entry point for `python -m pipelines.<stage>`: a user's mistake is one line on stderr, exit 1.
+
+    The stage holds the project's run lock itself, so it is held for exactly as long as the work runs."""
     try:
-        summary = run(load_params())
+        params = load_params()
+        with project_lock(params.paths.state):
+            summary = run(params)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(1) from None

@@ -46,6 +46,11 @@ class Paths(Section):
     def cache(self) -> Path:
         return self.state / "cache"
 
+    @property
+    def validation_report(self) -> Path:
+        """The report of the latest validation attempt, whether the delivery was accepted or refused."""
+        return self.reports / "validation.json"
+
 
 class IngestParams(Section):
     source: str = "data/landing"

@@ -83,13 +83,18 @@ def _read_catalog(snapshot: Path, findings: Findings) -> pd.DataFrame:
     relpaths = table_files(snapshot, "catalog")
     if relpaths:
         return read_table(snapshot, "catalog", relpaths, findings)
+    tagged = catalog_from_tags(snapshot)
+    if tagged.empty:
+        findings.add_file("catalog", "catalog.csv", "file_missing",
+                          "no catalog.csv (or .parquet) and no audio files to read one from")
+        return tagged
     findings.add_file(
         "catalog",
         "catalog.csv",
         "catalog_from_tags",
         "no catalog file: catalog read from the audio files' tags",
     )
-    return catalog_from_tags(snapshot)
+    return tagged
 
 
 def _check_references(streams, catalog, playlists, findings: Findings) -> None:
