@@ -30,6 +30,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "integer_format": ("error", "not a whole number"),
     "number_format": ("error", "not a number"),
     "negative_value": ("error", "a count or duration below zero"),
+    "number_too_large": ("error", "a count or duration above 10^15, beyond what can be stored exactly"),
     "territory_code": ("error", "not an ISO 3166-1 alpha-2 country code"),
     # Catalog
     "audio_path_unsafe": (
@@ -64,7 +65,9 @@ RULES: dict[str, tuple[Severity, str]] = {
 
 
 # Rows breaking these cannot be given the contract's types, so they can never be let through.
-ALWAYS_ERRORS = frozenset({"required_field", "integer_format", "number_format", "date_format"})
+ALWAYS_ERRORS = frozenset(
+    {"required_field", "integer_format", "number_format", "number_too_large", "date_format"}
+)
 
 
 def default_severity(rule: str) -> Severity:
