@@ -22,6 +22,11 @@ def manifest_path(params: Params) -> Path:
     return params.paths.raw.with_name(params.paths.raw.name + ".manifest.parquet")
 
 
+def refused_path(params: Params) -> Path:
+    """What ingest would not take in from the landing zone, beside the manifest, for validation to report."""
+    return params.paths.raw.with_name(params.paths.raw.name + ".refused.json")
+
+
 def commit_journal(params: Params) -> Path:
     """Where staged outputs list their renames while they are moved into place."""
     return params.paths.state / "commit.json"

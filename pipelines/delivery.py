@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from pipelines import ingest, validate
-from pipelines.common import commit_journal, manifest_path, stage_main
+from pipelines.common import commit_journal, manifest_path, refused_path, stage_main
 from tastemaker.config import Params
 from tastemaker.staged import staged_outputs
 
@@ -21,6 +21,7 @@ def run(params: Params, source: str | None = None) -> dict:
     with staged_outputs(commit_journal(params)) as outputs:
         raw = outputs.stage(params.paths.raw, seed=True)
         outputs.stage(manifest_path(params), seed=True, directory=False)
+        outputs.stage(refused_path(params), directory=False)
         validated = outputs.stage(params.paths.validated)
         staged = params.model_copy(update={"paths": params.paths.model_copy(update={"raw": raw, "validated": validated})})
         summary = {"ingest": ingest.run(staged, source)}

@@ -6,7 +6,7 @@ import argparse
 
 import pandas as pd
 
-from pipelines.common import manifest_path, stage_main, write_parquet
+from pipelines.common import manifest_path, refused_path, stage_main, write_json, write_parquet
 from tastemaker.config import Params
 from tastemaker.ingest import ingest
 
@@ -16,6 +16,8 @@ def run(params: Params, source: str | None = None) -> dict:
     previous = pd.read_parquet(previous_path) if previous_path.is_file() else None
     result = ingest(source or params.ingest.source, params.paths.raw, previous)
     write_parquet(result.manifest, previous_path)
+    write_json({rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},
+               refused_path(params))
     return result.summary()
 
 

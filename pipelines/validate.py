@@ -9,7 +9,9 @@ fix the delivery.
 
 from __future__ import annotations
 
-from pipelines.common import commit_journal, read_manifest, stage_main, write_json, write_parquet
+import json
+
+from pipelines.common import commit_journal, read_manifest, refused_path, stage_main, write_json, write_parquet
 from tastemaker.config import Params
 from tastemaker.staged import staged_outputs
 from tastemaker.validation import QuarantineThresholdExceeded, validate_landing
@@ -18,12 +20,15 @@ TABLES = ("catalog", "playlists", "streams")
 
 
 def run(params: Params) -> dict:
+    refused = refused_path(params)
     result = validate_landing(
         params.paths.raw,
         read_manifest(params),
         params.validate_,
         params.paths.reports.resolve(),
         params.paths.cache / "audio_qc",
+        refused={relpath: tuple(cause) for relpath, cause in json.loads(refused.read_text()).items()}
+        if refused.is_file() else None,
     )
     report = result.to_report()
     write_parquet(result.issues, params.paths.reports / "validation_issues.parquet")

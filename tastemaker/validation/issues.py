@@ -52,6 +52,14 @@ class Findings:
             if record["table"] == table and record["row_id"] is not None and record["severity"] == "error"
         }
 
+    def error_rules_by_row(self, table: str) -> dict[int, set[str]]:
+        """Row id -> the rules of its errors, for the rows of `table` that carry any."""
+        rules: dict[int, set[str]] = {}
+        for record in self._records:
+            if record["table"] == table and record["row_id"] is not None and record["severity"] == "error":
+                rules.setdefault(record["row_id"], set()).add(record["rule"])
+        return rules
+
     def rows_with_error_in(self, table: str, column: str) -> set[int]:
         return {
             record["row_id"]

@@ -352,7 +352,7 @@ CASES = [
         "stream for a quarantined track",
         lambda r: (new_track(r, title=""), add_stream(r, isrc=NEW_ISRC)),
         "streams",
-        "unknown_isrc",
+        "track_quarantined",
         NEW_ISRC,
     ),
     Case(
