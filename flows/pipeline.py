@@ -10,7 +10,6 @@ Without PREFECT_API_URL, Prefect starts a temporary local API for the run: no se
 from __future__ import annotations
 
 import argparse
-import sys
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -18,18 +17,17 @@ from prefect.cache_policies import NO_CACHE
 
 from pipelines import delivery, features, publish, score, train
 from tastemaker.config import Params, load_params
-from tastemaker.errors import UserError
+from tastemaker.errors import as_user_error, one_line_errors
 from tastemaker.locking import project_lock
 
 
 def is_transient(task, task_run, state) -> bool:
-    """Retry anything but a user's mistake, which would only fail the same way again."""
+    """Retry anything but a user's mistake or a full, read-only or forbidden disk, which would
+    only fail the same way again."""
     try:
         state.result()
-    except UserError:
-        return False
-    except Exception:
-        return True
+    except Exception as error:
+        return as_user_error(error) is None
     return False
 
 
@@ -142,11 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
     arguments = parser.parse_args(argv)
-    try:
+    with one_line_errors():
         full_pipeline(source=arguments.source)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

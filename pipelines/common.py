@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,7 @@ import pandas as pd
 from rich.progress import MofNCompleteColumn, Progress
 
 from tastemaker.config import Params, load_params
-from tastemaker.errors import UserError
+from tastemaker.errors import UserError, one_line_errors
 from tastemaker.lineage import Lineage, dvc_directory_hash, git_commit
 from tastemaker.locking import project_lock
 
@@ -72,13 +71,10 @@ def stage_main(run: Callable[[Params], dict]) -> None:
     """Entry point for `python -m pipelines.<stage>`: a user's mistake is one line on stderr, exit 1.
 
     The stage holds the project's run lock itself, so it is held for exactly as long as the work runs."""
-    try:
+    with one_line_errors():
         params = load_params()
         with project_lock(params.paths.state):
             summary = run(params)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
     print(json.dumps(summary, indent=2, sort_keys=True, default=str))
 
 

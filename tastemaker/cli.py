@@ -24,7 +24,7 @@ from tastemaker.audio.cli import similar_app
 from tastemaker.config import Params, load_params
 from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
-from tastemaker.errors import UserError
+from tastemaker.errors import UserError, one_line_errors
 from tastemaker.health import check_backends
 from tastemaker.locking import ensure_unlocked
 from tastemaker.publication import store
@@ -219,8 +219,5 @@ def _parse_date(text: str) -> dt.date:
 
 def main() -> None:
     """Console entry point: user mistakes become one line on stderr and exit code 1."""
-    try:
+    with one_line_errors():
         app()
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None

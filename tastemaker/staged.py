@@ -49,6 +49,12 @@ class StagedOutputs:
         return staging
 
     def commit(self) -> None:
+        self.write_journal()
+        roll_forward(self.journal)
+
+    def write_journal(self) -> None:
+        """Record the renames to come. From here on the commit is decided: `roll_forward`
+        finishes it, unless the caller's own commit point (see `publication.commit`) says otherwise."""
         document = [[str(staging), str(final)] for staging, final in self.pairs]
         self.journal.parent.mkdir(parents=True, exist_ok=True)
         partial = self.journal.with_name(self.journal.name + ".partial")
@@ -57,7 +63,6 @@ class StagedOutputs:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, self.journal)
-        roll_forward(self.journal)
 
     def discard(self) -> None:
         for staging, _ in self.pairs:
@@ -79,9 +84,7 @@ def staged_outputs(journal: Path) -> Iterator[StagedOutputs]:
 
 def roll_forward(journal: Path) -> None:
     """Finish the renames of a commit that was interrupted; idempotent, so a crash here is safe too."""
-    if not journal.is_file():
-        return
-    pairs = [(Path(staging), Path(final)) for staging, final in json.loads(journal.read_text())]
+    pairs = journal_pairs(journal)
     for staging, final in pairs:
         replaced = final.with_name(REPLACED_PREFIX + final.name)
         if not staging.exists() and not staging.is_symlink():
@@ -92,7 +95,27 @@ def roll_forward(journal: Path) -> None:
         os.replace(staging, final)
     for _, final in pairs:
         remove(final.with_name(REPLACED_PREFIX + final.name))
-    journal.unlink()
+    journal.unlink(missing_ok=True)
+
+
+def journal_pairs(journal: Path) -> list[tuple[Path, Path]]:
+    """(staging, final) of a journal left by an interrupted commit; [] when there is none."""
+    if not journal.is_file():
+        return []
+    return [(Path(staging), Path(final)) for staging, final in json.loads(journal.read_text())]
+
+
+def abandon(journal: Path) -> None:
+    """Give up a journaled commit whose own commit point was never reached: nothing moves in."""
+    for staging, _ in journal_pairs(journal):
+        remove(staging)
+    journal.unlink(missing_ok=True)
+
+
+def remove_strays(folder: Path) -> None:
+    """Staging left in `folder` by a writer killed before it journaled: never part of any commit."""
+    for stray in folder.glob(STAGING_PREFIX + "*") if folder.is_dir() else []:
+        remove(stray)
 
 
 def remove(path: Path) -> None:

@@ -120,6 +120,12 @@ def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep
                 connection.execute(table.insert(), rows)
 
 
+def published_at(engine: sa.Engine, run_date: dt.date) -> dt.datetime | None:
+    """When the publication of `run_date` now in the database was made (None: there is none)."""
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(PUBLICATIONS.c.published_at).where(PUBLICATIONS.c.run_date == run_date))
+
+
 def run_dates(engine: sa.Engine) -> list[dt.date]:
     with engine.connect() as connection:
         return list(connection.scalars(sa.select(PUBLICATIONS.c.run_date).order_by(PUBLICATIONS.c.run_date.desc())))
