@@ -14,6 +14,7 @@ from mlflow.models import infer_signature
 from tastemaker import tracking
 from tastemaker.config import TrainParams
 from tastemaker.endpoints import Endpoints
+from tastemaker.exports import write_spreadsheet_csv
 from tastemaker.ranking.baselines import baseline_scores
 from tastemaker.ranking.dataset import RankingData, model_input
 from tastemaker.ranking.evaluation import ndcg_curve, oracle_scores, per_artist, ranking_metrics
@@ -132,7 +133,7 @@ def _log_artifacts(ranker: RankerModel, evaluation: Evaluation) -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         ranker.feature_importance().to_csv(folder / "feature_importance.csv", index=False)
-        evaluation.per_artist.to_csv(folder / "per_artist.csv", index=False)
+        write_spreadsheet_csv(evaluation.per_artist, folder / "per_artist.csv")  # artist ids come from a label
         evaluation.curve.to_csv(folder / "ndcg_at_k.csv", index=False)
         axes = evaluation.curve.set_index("k").plot(title="NDCG@k on the holdout", ylabel="NDCG", figsize=(7, 4))
         axes.figure.savefig(folder / "ndcg_at_k.png", dpi=100, bbox_inches="tight")
