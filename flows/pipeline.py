@@ -137,11 +137,17 @@ def run_report(summary: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`tastemaker run`: score and publish with the current champion, training first only when
+    asked (`--retrain`) or when there is no champion yet, so daily runs do not grow the registry."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
+    parser.add_argument("--retrain", action="store_true", help="train and register a new model version first")
     arguments = parser.parse_args(argv)
     with one_line_errors():
-        full_pipeline(source=arguments.source)
+        if arguments.retrain or score.champion_version(load_params()) is None:
+            full_pipeline(source=arguments.source)
+        else:
+            daily_scoring(source=arguments.source)
 
 
 if __name__ == "__main__":

@@ -40,11 +40,16 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 @app.command()
-def run(source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None):
-    """Run the whole pipeline once, as one Prefect flow run, and print a summary."""
+def run(
+    source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train and register a new model version first.")] = False,
+):
+    """Take in the delivery, score and publish with the current champion (training first when there is
+    none yet, or with --retrain), as one Prefect flow run, and print a summary."""
     params = load_params()
     _require_source(source or params.ingest.source)
-    command = [sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
+    command = ([sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
+               + (["--retrain"] if retrain else []))
     ensure_unlocked(params.paths.state)  # the flow run takes the lock itself; this only fails fast
     if subprocess.run(command, env=flow_environment(params)).returncode != 0:
         raise typer.Exit(1)

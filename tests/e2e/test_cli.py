@@ -91,3 +91,39 @@ def test_validate_prints_a_conserving_json_report(ran):
     for table in ("catalog", "playlists", "streams"):
         counts = report["tables"][table]
         assert counts["rows_in"] == counts["accepted"] + counts["quarantined"] > 0
+
+
+def registered_versions(project) -> list[str]:
+    from mlflow import MlflowClient
+
+    from tastemaker.config import load_params
+    from tastemaker.endpoints import resolve_endpoints
+    from tests.conftest import inside
+
+    with inside(project):
+        params = load_params()
+        client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+        return sorted(version.version for version in client.search_model_versions(f"name='{params.train.model_name}'"))
+
+
+def test_a_daily_run_scores_with_the_champion_and_registers_no_new_version(ran):
+    project, _ = ran
+    before = registered_versions(project)
+    completed = tastemaker(project, "run")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert registered_versions(project) == before and before
+    assert "Pitches for" in completed.stdout
+
+
+def test_a_refused_delivery_leaves_recs_and_summary_as_they_were(ran, tmp_path):
+    project, _ = ran
+    summary_before = tastemaker(project, "summary").stdout
+    catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
+    artist = catalog["artist_name"].iloc[0]
+    recs_before = tastemaker(project, "recs", "--artist", artist, "--json").stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = tastemaker(project, "validate", "--source", str(empty))
+    assert refused.returncode != 0 and "catalog.csv" in refused.stderr
+    assert tastemaker(project, "summary").stdout == summary_before
+    assert tastemaker(project, "recs", "--artist", artist, "--json").stdout == recs_before
