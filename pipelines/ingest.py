@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from pipelines.common import manifest_path, refused_path, stage_main, write_json, write_parquet
 from tastemaker.config import Params
-from tastemaker.ingest import ingest
+from tastemaker.caches import read_cache
+from tastemaker.ingest import MANIFEST_COLUMNS, ingest
 
 
 def run(params: Params, source: str | None = None) -> dict:
     previous_path = manifest_path(params)
-    previous = pd.read_parquet(previous_path) if previous_path.is_file() else None
+    # The manifest only saves copying unchanged files again: a damaged one means copying everything.
+    previous = read_cache(previous_path, MANIFEST_COLUMNS)
     result = ingest(source or params.ingest.source, params.paths.raw, previous)
     write_parquet(result.manifest, previous_path)
     write_json({rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},

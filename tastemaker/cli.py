@@ -165,6 +165,11 @@ def summary():
 
 def print_summary(params: Params) -> None:
     paths = params.paths
+    needed = (paths.validated / "catalog.parquet", paths.training / "model.json",
+              paths.publication / "publication.json", paths.publication / "recommendations.parquet")
+    missing = [str(path) for path in needed if not path.is_file()]
+    if missing:
+        raise UserError(f"nothing to summarise yet ({', '.join(missing)} missing): run `tastemaker run` first")
     catalog = pd.read_parquet(paths.validated / "catalog.parquet", columns=["isrc", "artist_id"])
     model = json.loads((paths.training / "model.json").read_text())
     publication = json.loads((paths.publication / "publication.json").read_text())

@@ -82,6 +82,9 @@ def connect(db_url: str) -> sa.Engine:
         _add_missing_columns(engine)
     except sa.exc.OperationalError as error:
         raise UserError(f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}") from None
+    except sa.exc.DatabaseError as error:  # a truncated or overwritten SQLite file, a foreign database
+        raise UserError(f"the publication database {engine.url.render_as_string()} is unreadable ({error.orig}): "
+                        "restore it from a backup, or move it aside to start a new one") from None
     return engine
 
 

@@ -35,7 +35,7 @@ class ValidationResult:
                 "table": row.table,
                 "source_file": row.source_file,
                 "row_number": None if pd.isna(row.row_number) else int(row.row_number),
-                "key": row.key,
+                "key": None if pd.isna(row.key) else row.key,
                 "rule": row.rule,
                 "message": row.message,
             }

@@ -115,7 +115,7 @@ class Case:
 
 CASES = [
     # Catalog rows
-    Case("isrc missing", lambda r: new_track(r, isrc=""), "catalog", "required_field", None),
+    Case("isrc missing", lambda r: new_track(r, isrc=""), "catalog", "required_field", "new/track.wav"),
     Case(
         "isrc malformed",
         lambda r: new_track(r, isrc="FR-XYZ-24-0007X"),

@@ -274,3 +274,14 @@ def test_a_share_just_above_the_limit_is_never_said_equal_to_it(landing: Path, t
 
     reason = result.threshold_exceeded(tone_params(max_quarantine_share=0.1666))
     assert "(16.67% > 16.66% max_quarantine_share)" in reason
+
+
+def test_the_report_is_strict_json_and_names_a_track_without_isrc(landing: Path, tmp_path: Path, shared_qc: Path):
+    catalog = CATALOG.copy()
+    catalog.loc[2, "isrc"] = ""
+    catalog.to_csv(landing / "catalog.csv", index=False)
+    report = run(landing, tmp_path, qc=shared_qc).to_report()
+
+    strict = json.dumps(report, allow_nan=False)  # NaN is not JSON: a strict parser refuses it
+    record = next(item for item in json.loads(strict)["quarantined"] if item["rule"] == "required_field")
+    assert record["key"] == "quiet/night_drive.wav" and record["row_number"] == 3
