@@ -10,6 +10,7 @@ Without PREFECT_API_URL, Prefect starts a temporary local API for the run: no se
 from __future__ import annotations
 
 import argparse
+import logging
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -29,6 +30,25 @@ def is_transient(task, task_run, state) -> bool:
     except Exception as error:
         return as_user_error(error) is None
     return False
+
+
+class OneLineUserErrors(logging.Filter):
+    """Prefect logs every failed task and flow with its traceback; a user's error (a refused
+    delivery, a full disk) needs only its one line, which the entry point prints."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and as_user_error(record.exc_info[1]) is not None:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_user_error_tracebacks() -> None:
+    """Put the filter on every handler Prefect logs through (console and API); idempotent."""
+    names = [name for name in list(logging.root.manager.loggerDict) if name.startswith("prefect")]
+    for logger in [logging.getLogger(), *map(logging.getLogger, names)]:
+        for handler in logger.handlers:
+            if not any(isinstance(existing, OneLineUserErrors) for existing in handler.filters):
+                handler.addFilter(OneLineUserErrors())
 
 
 # Object stores and databases fail transiently; validation and training are deterministic and
@@ -75,6 +95,7 @@ def publish_task(params: Params) -> dict:
 @flow(name="tastemaker-ingest", log_prints=True)
 def ingest_delivery(source: str | None = None) -> dict:
     """Take in a delivery as it lands: snapshot and validate it."""
+    quiet_user_error_tracebacks()
     params = load_params()
     with project_lock(params.paths.state):
         summary = delivery_task(params, source)
@@ -101,6 +122,7 @@ def full_pipeline(source: str | None = None) -> dict:
 def _locked_run(params: Params, source: str | None, retrain: bool) -> dict:
     """The flow run holds the project lock itself: killing the command that started it
     leaves the lock with the running pipeline, so no second run can start beside it."""
+    quiet_user_error_tracebacks()
     with project_lock(params.paths.state):
         return _score_and_publish(params, source, retrain)
 
@@ -143,6 +165,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
     parser.add_argument("--retrain", action="store_true", help="train and register a new model version first")
     arguments = parser.parse_args(argv)
+    quiet_user_error_tracebacks()
     with one_line_errors():
         if arguments.retrain or score.champion_version(load_params()) is None:
             full_pipeline(source=arguments.source)
