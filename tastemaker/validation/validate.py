@@ -138,7 +138,7 @@ def _check_references(streams, catalog, accepted_catalog, playlists, accepted_pl
             if value in delivered:
                 rule, why = f"{noun}_quarantined", f"{column} {value!r}: that {noun} was quarantined"
             else:
-                rule, why = f"unknown_{column.split('_')[0]}", f"{column} {value!r} is not in the accepted {table}"
+                rule, why = f"unknown_{column.split('_')[0]}", f"{column} {value!r} is not in the delivered {table}"
             findings.add_row("streams", streams.loc[row_id], row_id, column, rule, why)
 
 
