@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from pipelines import effect
 from tastemaker.config import load_params
-from tastemaker.errors import UserError
+from tastemaker.errors import one_line_errors
 
 
 @flow(name="tastemaker-effect", log_prints=True)
@@ -44,11 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Measure the promotion effect of published pitches.")
     parser.add_argument("--since", type=dt.date.fromisoformat, help="only publications from this date on")
     args = parser.parse_args(argv)
-    try:
+    with one_line_errors():
         measure_effect(args.since)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -10,26 +10,45 @@ Without PREFECT_API_URL, Prefect starts a temporary local API for the run: no se
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from pipelines import features, ingest, publish, score, train, validate
+from pipelines import delivery, features, publish, score, train
 from tastemaker.config import Params, load_params
-from tastemaker.errors import UserError
+from tastemaker.errors import as_user_error, one_line_errors
+from tastemaker.locking import project_lock
 
 
 def is_transient(task, task_run, state) -> bool:
-    """Retry anything but a user's mistake, which would only fail the same way again."""
+    """Retry anything but a user's mistake or a full, read-only or forbidden disk, which would
+    only fail the same way again."""
     try:
         state.result()
-    except UserError:
-        return False
-    except Exception:
-        return True
+    except Exception as error:
+        return as_user_error(error) is None
     return False
+
+
+class OneLineUserErrors(logging.Filter):
+    """Prefect logs every failed task and flow with its traceback; a user's error (a refused
+    delivery, a full disk) needs only its one line, which the entry point prints."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and as_user_error(record.exc_info[1]) is not None:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_user_error_tracebacks() -> None:
+    """Put the filter on every handler Prefect logs through (console and API); idempotent."""
+    names = [name for name in list(logging.root.manager.loggerDict) if name.startswith("prefect")]
+    for logger in [logging.getLogger(), *map(logging.getLogger, names)]:
+        for handler in logger.handlers:
+            if not any(isinstance(existing, OneLineUserErrors) for existing in handler.filters):
+                handler.addFilter(OneLineUserErrors())
 
 
 # Object stores and databases fail transiently; validation and training are deterministic and
@@ -38,14 +57,10 @@ TRANSIENT_RETRIES = {"retries": 2, "retry_delay_seconds": [10, 60], "retry_condi
 STAGE = {"cache_policy": NO_CACHE, "timeout_seconds": 3 * 3600}
 
 
-@task(name="ingest", **STAGE, **TRANSIENT_RETRIES)
-def ingest_task(params: Params, source: str | None) -> dict:
-    return ingest.run(params, source)
-
-
-@task(name="validate", **STAGE)
-def validate_task(params: Params) -> dict:
-    return validate.run(params)
+@task(name="delivery", **STAGE, **TRANSIENT_RETRIES)
+def delivery_task(params: Params, source: str | None) -> dict:
+    """Ingest and validate as one unit: a refused delivery changes nothing already accepted."""
+    return delivery.run(params, source)
 
 
 @task(name="features", **STAGE)
@@ -80,8 +95,10 @@ def publish_task(params: Params) -> dict:
 @flow(name="tastemaker-ingest", log_prints=True)
 def ingest_delivery(source: str | None = None) -> dict:
     """Take in a delivery as it lands: snapshot and validate it."""
+    quiet_user_error_tracebacks()
     params = load_params()
-    summary = {"ingest": ingest_task(params, source), "validate": validate_task(params)}
+    with project_lock(params.paths.state):
+        summary = delivery_task(params, source)
     create_markdown_artifact(key="ingest-delivery", markdown=run_report(summary), description="Delivery intake")
     return summary
 
@@ -89,7 +106,7 @@ def ingest_delivery(source: str | None = None) -> dict:
 @flow(name="tastemaker-daily-scoring", log_prints=True)
 def daily_scoring(source: str | None = None) -> dict:
     """Today's pitches from the current champion, without retraining."""
-    summary = _score_and_publish(load_params(), source, retrain=False)
+    summary = _locked_run(load_params(), source, retrain=False)
     create_markdown_artifact(key="daily-scoring", markdown=run_report(summary), description="Daily scoring")
     return summary
 
@@ -97,14 +114,21 @@ def daily_scoring(source: str | None = None) -> dict:
 @flow(name="tastemaker-full-pipeline", log_prints=True)
 def full_pipeline(source: str | None = None) -> dict:
     """Everything from the landing zone to a published, explained pitch list per artist, retraining included."""
-    summary = _score_and_publish(load_params(), source, retrain=True)
+    summary = _locked_run(load_params(), source, retrain=True)
     create_markdown_artifact(key="full-pipeline", markdown=run_report(summary), description="Full pipeline run")
     return summary
 
 
+def _locked_run(params: Params, source: str | None, retrain: bool) -> dict:
+    """The flow run holds the project lock itself: killing the command that started it
+    leaves the lock with the running pipeline, so no second run can start beside it."""
+    quiet_user_error_tracebacks()
+    with project_lock(params.paths.state):
+        return _score_and_publish(params, source, retrain)
+
+
 def _score_and_publish(params: Params, source: str | None, retrain: bool) -> dict:
-    summary = {"ingest": ingest_task(params, source)}
-    summary["validate"] = validate_task(params)
+    summary = delivery_task(params, source)
     summary["features"] = features_task(params)
     if retrain:
         summary["train"] = train_task(params)
@@ -135,14 +159,18 @@ def run_report(summary: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`tastemaker run`: score and publish with the current champion, training first only when
+    asked (`--retrain`) or when there is no champion yet, so daily runs do not grow the registry."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
+    parser.add_argument("--retrain", action="store_true", help="train and register a new model version first")
     arguments = parser.parse_args(argv)
-    try:
-        full_pipeline(source=arguments.source)
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
+    quiet_user_error_tracebacks()
+    with one_line_errors():
+        if arguments.retrain or score.champion_version(load_params()) is None:
+            full_pipeline(source=arguments.source)
+        else:
+            daily_scoring(source=arguments.source)
 
 
 if __name__ == "__main__":

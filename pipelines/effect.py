@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 
 import mlflow
@@ -81,13 +83,24 @@ def read_publications(db_url: str, since: dt.date | None) -> pd.DataFrame:
 
 
 def log_to_mlflow(params: Params, settings: EffectParams, summary: dict, by_rank: pd.DataFrame, report: Path) -> str:
-    """One run per measurement: the estimates and their bounds as metrics, the report as artifact."""
+    """One run per distinct measurement: the estimates and their bounds as metrics, the report as
+    artifact. Asking again before new reports or publications arrive (`tastemaker effect`,
+    `--json`) measures the same thing, so it returns the run already logged instead of another."""
     experiment_id = tracking.use_experiment(resolve_endpoints(params.paths.state), settings.experiment)
+    metrics = effect_metrics(summary, by_rank)
+    logged_params = {"window_days": settings.window_days, "bootstrap_samples": settings.bootstrap_samples,
+                     "confidence": settings.confidence, "seed": settings.seed}
+    measurement = hashlib.sha256(json.dumps({"metrics": metrics, "params": logged_params,
+                                             "run_dates": summary["run_dates"]}, sort_keys=True).encode()).hexdigest()[:16]
+    earlier = mlflow.search_runs(experiment_ids=[experiment_id], filter_string=f"tags.measurement = '{measurement}'",
+                                 max_results=1, output_format="list")
+    if earlier:
+        return earlier[0].info.run_id
     with mlflow.start_run(experiment_id=experiment_id, run_name="effect") as run:
-        mlflow.set_tags({"run_type": "effect", "run_dates": ",".join(summary["run_dates"])})
-        mlflow.log_params({"window_days": settings.window_days, "bootstrap_samples": settings.bootstrap_samples,
-                           "confidence": settings.confidence, "seed": settings.seed})
-        mlflow.log_metrics(effect_metrics(summary, by_rank))
+        mlflow.set_tags({"run_type": "effect", "run_dates": ",".join(summary["run_dates"]),
+                         "measurement": measurement})
+        mlflow.log_params(logged_params)
+        mlflow.log_metrics(metrics)
         mlflow.log_artifact(str(report), artifact_path="effect_report")
         return run.info.run_id
 

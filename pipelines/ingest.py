@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
-from pipelines.common import bind_source, manifest_path, stage_main, write_parquet
+from pipelines.common import bind_source, manifest_path, refused_path, stage_main, write_json, write_parquet
 from tastemaker.config import Params
-from tastemaker.ingest import ingest
+from tastemaker.caches import read_cache
+from tastemaker.ingest import MANIFEST_COLUMNS, ingest
 
 
 def run(params: Params, source: str | None = None) -> dict:
     source = source or params.ingest.source
     bind_source(params, source)
     previous_path = manifest_path(params)
-    previous = pd.read_parquet(previous_path) if previous_path.is_file() else None
+    # The manifest only saves copying unchanged files again: a damaged one means copying everything.
+    previous = read_cache(previous_path, MANIFEST_COLUMNS)
     result = ingest(source, params.paths.raw, previous)
     write_parquet(result.manifest, previous_path)
+    write_json({rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},
+               refused_path(params))
     return result.summary()
 
 

@@ -1,7 +1,7 @@
 """Stage `publish`: pick each artist's pitches, explain them and publish them atomically.
 
-The database gets the whole publication in one transaction; the Parquet file and the JSON
-receipt are written through temporary names, so no reader ever sees half of either.
+Database, Parquet files, the day folder and the receipt change together or not at all
+(`tastemaker.publication.commit`): any failure leaves every store on the same publication.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import json
 
 import pandas as pd
 
-from pipelines.common import lineage, read_json, stage_main, write_json, write_parquet
+from pipelines.common import lineage, read_json, stage_main
 from pipelines.train import read_inputs
 from tastemaker.config import Params
 from tastemaker.effect.exploration import explore
-from tastemaker.pitch_sheet import pitch_sheets, sheets_by_artist
 from tastemaker.endpoints import resolve_endpoints
+from tastemaker.pitch_sheet import pitch_sheets, sheets_by_artist
 from tastemaker.publication import store
-from tastemaker.publication.files import prune_publication_files, write_publication_files
+from tastemaker.publication.commit import publish_everywhere
+from tastemaker.publication.files import prune_publication_files
 from tastemaker.publication.similar_artists import similar_artists
 from tastemaker.ranking.bands import expected_streams
 from tastemaker.ranking.dataset import as_of_date
@@ -70,20 +71,21 @@ def run(params: Params) -> dict:
         "params_hash": provenance.params_hash,
         "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations),
     }
-    db_url = resolve_endpoints(params.paths.state).publication_db_url
-    store.publish(store.connect(db_url), header, recommendations, params.publish.keep_days, similar)
+    endpoints = resolve_endpoints(params.paths.state)
     out = params.paths.publication
-    write_parquet(recommendations[store.RECOMMENDATION_COLUMNS], out / "recommendations.parquet")
-    write_parquet(similar[store.SIMILAR_ARTIST_COLUMNS], out / "similar_artists.parquet")
     deep_tags_path = params.paths.features / "deep_tags.parquet"  # absent when features.deep_tagger is off
     sheets = pitch_sheets(catalog[catalog["artist_id"].isin(recommendations["artist_id"])], auto_tags,
                           pd.read_parquet(deep_tags_path) if deep_tags_path.is_file() else None)
-    files = write_publication_files(recommendations, header, out / "files", sheets_by_artist(sheets))
+    receipt = publish_everywhere(store.connect(endpoints.publication_db_url), out, publication_journal(params),
+                                 header, recommendations, similar, params.publish.keep_days,
+                                 {"database": endpoints.described()["publications"]}, sheets_by_artist(sheets))
     prune_publication_files(out / "files", params.publish.keep_days, run_date)
-    receipt = {**header, "database": resolve_endpoints(params.paths.state).described()["publications"],
-               "files": str(files)}
-    write_json(receipt, out / "publication.json")
     return receipt
+
+
+def publication_journal(params: Params):
+    """Apart from the delivery's journal: only the database may decide whether this one rolls forward."""
+    return params.paths.state / "publication-commit.json"
 
 
 def main() -> None:

@@ -15,10 +15,15 @@ from tastemaker.ranking.fraud import FraudRules, flag_playlists, suspect_ids
 from tastemaker.ranking.scoring import score_catalog
 
 
-def run(params: Params) -> dict:
+def champion_version(params: Params) -> str | None:
+    """The registered champion's version, None before any model was promoted."""
     tracking.use_experiment(resolve_endpoints(params.paths.state), params.train.experiment)
+    return tracking.current_champion_version(MlflowClient(), params.train.model_name)
+
+
+def run(params: Params) -> dict:
     model_name = params.train.model_name
-    version = tracking.current_champion_version(MlflowClient(), model_name)
+    version = champion_version(params)
     if version is None:
         raise UserError(f"model '{model_name}' has no champion yet: run the train stage first")
     champion = mlflow.pyfunc.load_model(tracking.champion_uri(model_name))

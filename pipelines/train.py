@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import bound_source, lineage, stage_main, write_csv, write_json
+from pipelines.common import bound_source, lineage, read_stage_parquet, stage_main, write_csv, write_json
 from tastemaker.audio import feature_set_version
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
@@ -27,10 +27,10 @@ def read_inputs(params: Params) -> dict[str, pd.DataFrame]:
     """The validated tables and the track features: what training, scoring and publishing start from."""
     validated, features = params.paths.validated, params.paths.features
     return {
-        "catalog": pd.read_parquet(validated / "catalog.parquet"),
-        "playlists": pd.read_parquet(validated / "playlists.parquet"),
-        "streams": pd.read_parquet(validated / "streams.parquet"),
-        "features": pd.read_parquet(features / "track_features.parquet"),
+        "catalog": read_stage_parquet(validated / "catalog.parquet"),
+        "playlists": read_stage_parquet(validated / "playlists.parquet"),
+        "streams": read_stage_parquet(validated / "streams.parquet"),
+        "features": read_stage_parquet(features / "track_features.parquet"),
     }
 
 

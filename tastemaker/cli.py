@@ -12,14 +12,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import fsspec
 import pandas as pd
 import typer
-from filelock import FileLock, Timeout
 from rich.console import Console
 from rich.table import Table
 
@@ -28,9 +25,10 @@ from tastemaker.audio.tags_cli import tags_app
 from tastemaker.config import Params, load_params
 from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
-from tastemaker.errors import UserError
+from tastemaker.errors import UserError, one_line_errors
 from tastemaker.health import check_backends
 from tastemaker.portal.cli import app as portal_app
+from tastemaker.locking import ensure_unlocked
 from tastemaker.publication import store
 from tastemaker.world.cli import app as world_app
 
@@ -46,34 +44,20 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 @app.command()
-def run(source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None):
-    """Run the whole pipeline once, as one Prefect flow run, and print a summary."""
+def run(
+    source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train and register a new model version first.")] = False,
+):
+    """Take in the delivery, score and publish with the current champion (training first when there is
+    none yet, or with --retrain), as one Prefect flow run, and print a summary."""
     params = load_params()
     _require_source(source or params.ingest.source)
-    command = [sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
-    with project_lock(params):
-        if subprocess.run(command, env=flow_environment(params)).returncode != 0:
-            raise typer.Exit(1)
+    command = ([sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
+               + (["--retrain"] if retrain else []))
+    ensure_unlocked(params.paths.state)  # the flow run takes the lock itself; this only fails fast
+    if subprocess.run(command, env=flow_environment(params)).returncode != 0:
+        raise typer.Exit(1)
     print_summary(params)
-
-
-@contextmanager
-def project_lock(params: Params) -> Iterator[None]:
-    """One pipeline run per project folder at a time: two would overwrite each other's stage outputs.
-
-    The operating system releases the lock when its process ends, so a killed run never leaves it behind.
-    """
-    params.paths.state.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(params.paths.state / "run.lock")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise UserError(f"another run is working in this project ({lock.lock_file} is held): "
-                        "wait for it to finish") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def flow_environment(params: Params) -> dict[str, str]:
@@ -94,9 +78,8 @@ def train(sweep: Annotated[int, typer.Option(help="Search N hyperparameter setti
     """Train, evaluate and register the ranker alone (on the validated data and features already there)."""
     params = load_params()
     command = [sys.executable, "-m", "pipelines.train"] + (["--sweep", str(sweep)] if sweep else [])
-    with project_lock(params):
-        code = subprocess.run(command).returncode
-    raise typer.Exit(code)
+    ensure_unlocked(params.paths.state)  # the stage takes the lock itself; this only fails fast
+    raise typer.Exit(subprocess.run(command).returncode)
 
 
 @app.command()
@@ -116,13 +99,13 @@ def validate(
     """Ingest and validate a delivery alone; print what was accepted and quarantined."""
     params = load_params()
     _require_source(source or params.ingest.source)
-    stages = [[sys.executable, "-m", "pipelines.ingest"] + (["--source", source] if source else []),
-              [sys.executable, "-m", "pipelines.validate"]]
-    for command in stages:
-        completed = subprocess.run(command, stdout=subprocess.DEVNULL)
-        report_path = params.paths.validated / "report.json"
-        if completed.returncode != 0 and not (command[-1] == "pipelines.validate" and report_path.is_file()):
-            raise typer.Exit(1)
+    report_path = params.paths.validation_report
+    ensure_unlocked(params.paths.state)
+    report_path.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "pipelines.delivery"] + (["--source", source] if source else [])
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL)
+    if not report_path.is_file():  # refused before validation could report (its error is on stderr)
+        raise typer.Exit(1)
     report = json.loads(report_path.read_text())
     if as_json:
         print(json.dumps(report, indent=2))
@@ -186,6 +169,11 @@ def summary():
 
 def print_summary(params: Params) -> None:
     paths = params.paths
+    needed = (paths.validated / "catalog.parquet", paths.training / "model.json",
+              paths.publication / "publication.json", paths.publication / "recommendations.parquet")
+    missing = [str(path) for path in needed if not path.is_file()]
+    if missing:
+        raise UserError(f"nothing to summarise yet ({', '.join(missing)} missing): run `tastemaker run` first")
     catalog = pd.read_parquet(paths.validated / "catalog.parquet", columns=["isrc", "artist_id"])
     model = json.loads((paths.training / "model.json").read_text())
     publication = json.loads((paths.publication / "publication.json").read_text())
@@ -254,8 +242,5 @@ def _parse_date(text: str) -> dt.date:
 
 def main() -> None:
     """Console entry point: user mistakes become one line on stderr and exit code 1."""
-    try:
+    with one_line_errors():
         app()
-    except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None

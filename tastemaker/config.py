@@ -47,6 +47,11 @@ class Paths(Section):
     def cache(self) -> Path:
         return self.state / "cache"
 
+    @property
+    def validation_report(self) -> Path:
+        """The report of the latest validation attempt, whether the delivery was accepted or refused."""
+        return self.reports / "validation.json"
+
 
 class IngestParams(Section):
     source: str = "data/landing"
@@ -142,8 +147,10 @@ def load_params(path: Path | None = None) -> Params:
     if not path.is_file():
         raise UserError(f"params file not found: {path} (run from the project folder or set {PARAMS_FILE_ENV})")
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Params.model_validate(raw)
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8") from None
     except yaml.YAMLError as error:
         raise UserError(f"{path} is not valid YAML: {error}") from None
     except ValidationError as error:

@@ -128,7 +128,9 @@ def check_database(db_url: str, timeout_s: float) -> str:
     engine = sa.create_engine(url, connect_args=connect_timeout_args(url, timeout_s))
     try:
         with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+            # Reading the schema, not `SELECT 1`: SQLite opens any file and only finds it is
+            # not a database (a truncated or overwritten file) once it reads a page of it.
+            sa.inspect(connection).get_table_names()
     finally:
         engine.dispose()
     return "connected"

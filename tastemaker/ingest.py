@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -25,13 +26,22 @@ MANIFEST_COLUMNS = ["relpath", "md5", "size", "source_stamp"]
 COPY_CHUNK_BYTES = 4 * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A landing-zone entry ingest refused to read, with the validation rule it breaks."""
+
+    relpath: str
+    rule: str
+    message: str
+
+
 @dataclass
 class IngestResult:
     manifest: pd.DataFrame
     copied: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
 
     @property
     def data_version(self) -> str:
@@ -43,7 +53,7 @@ class IngestResult:
             "copied": len(self.copied),
             "unchanged": self.unchanged,
             "removed": len(self.removed),
-            "rejected": [{"path": path, "reason": reason} for path, reason in self.rejected],
+            "rejected": [vars(rejection) for rejection in self.rejected],
             "data_version": self.data_version,
         }
 
@@ -53,13 +63,13 @@ def ingest(source: str, snapshot: Path, previous_manifest: pd.DataFrame | None) 
     filesystem, root = _open_source(source)
     previous = _index(previous_manifest)
     result = IngestResult(manifest=pd.DataFrame(columns=MANIFEST_COLUMNS))
+    if isinstance(filesystem, LocalFileSystem):
+        listed, result.rejected = _list_local(Path(root))
+    else:
+        listed = [(PurePosixPath(path).relative_to(PurePosixPath(root)).as_posix(), path, info)
+                  for path, info in sorted(filesystem.find(root, detail=True).items())]
     rows = []
-    for source_path, info in sorted(filesystem.find(root, detail=True).items()):
-        relpath = PurePosixPath(source_path).relative_to(PurePosixPath(root)).as_posix()
-        escape_reason = _escapes_source(filesystem, source_path, root)
-        if escape_reason:
-            result.rejected.append((relpath, escape_reason))
-            continue
+    for relpath, source_path, info in listed:
         stamp = f"{info.get('size')}:{info.get('mtime') or info.get('LastModified') or info.get('ETag')}"
         target = snapshot / relpath
         known = previous.get(relpath)
@@ -92,16 +102,57 @@ def _index(manifest: pd.DataFrame | None) -> dict[str, dict]:
     return {row["relpath"]: row for row in manifest.to_dict("records")}
 
 
-def _escapes_source(filesystem, path: str, root: str) -> str | None:
-    """A symbolic link that leads outside the landing zone is never followed."""
-    if not isinstance(filesystem, LocalFileSystem):
-        return None
-    if not os.path.islink(path):
-        return None
-    target = Path(path).resolve()
-    if not target.is_relative_to(Path(root).resolve()):
-        return f"symbolic link pointing outside the landing zone ({target})"
-    return None
+def _list_local(root: Path) -> tuple[list[tuple[str, str, dict]], list[Rejection]]:
+    """Every regular file under `root` as (relpath, path, info), and every entry refused.
+
+    Only regular files are ever opened: a FIFO would block the copy forever and a device would
+    fill the disk. Symbolic links are followed only where they stay inside the landing zone (a
+    linked `audio/` folder is read like a real one); a link leading out, dangling or looping
+    back into its own ancestors is refused with a rule the validation report shows.
+    """
+    files: list[tuple[str, str, dict]] = []
+    rejected: list[Rejection] = []
+    real_root = root.resolve()
+
+    def visit(folder: Path, relative: PurePosixPath, ancestors: frozenset[Path]) -> None:
+        for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+            relpath, path = (relative / entry.name).as_posix(), Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    rejected.append(Rejection(relpath, "link_broken", f"{relpath}: symbolic link that dangles or loops"))
+                    continue
+                if not target.is_relative_to(real_root):
+                    rejected.append(Rejection(relpath, "link_outside",
+                                              f"{relpath}: symbolic link pointing outside the landing zone ({target})"))
+                    continue
+            try:
+                status = path.stat()
+            except OSError as error:
+                rejected.append(Rejection(relpath, "file_unreadable", f"{relpath}: {error.strerror or error}"))
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                real = path.resolve()
+                if real in ancestors:
+                    rejected.append(Rejection(relpath, "link_broken",
+                                              f"{relpath}: symbolic link back into a folder that contains it"))
+                else:
+                    visit(path, relative / entry.name, ancestors | {real})
+            elif stat.S_ISREG(status.st_mode):
+                files.append((relpath, str(path), {"size": status.st_size, "mtime": status.st_mtime}))
+            else:
+                rejected.append(Rejection(relpath, "file_not_regular",
+                                          f"{relpath}: a {_kind(status.st_mode)}, not a regular file; never read"))
+
+    visit(root, PurePosixPath(), frozenset({real_root}))
+    return files, rejected
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISCHR, "character device"),
+             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 def _copy_hashing(filesystem, source_path: str, target: Path) -> tuple[str, int]:

@@ -1,11 +1,8 @@
 """One day's publication as files: a JSON document and an HTML page per artist, plus an index.
 
 Labels that do not query the database read these from a share or a bucket, so a folder must
-never be seen half-written. A day is built in a hidden folder beside its target and renamed
-into place; a crash while building leaves the previous folder of that day untouched. A
-directory cannot be renamed over a non-empty one, so replacing a day takes two renames (old
-folder aside, new folder in); if a crash falls between them, the next write puts the old
-folder back before doing anything else. One writer at a time, as the DVC stage runs.
+never be seen half-written: a day is built under a staging name and renamed into place
+(`tastemaker.staged`), together with the rest of the publication (`publication.commit`).
 
 Layout under `out_dir`:
     <run_date>/index.html
@@ -17,10 +14,10 @@ Layout under `out_dir`:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,30 +31,27 @@ from tastemaker.publication.html import (
     render_artist_page,
     render_index,
 )
+from tastemaker.staged import staged_outputs
 
 PITCH_FIELDS = ["rank", "isrc", "track_title", "playlist_id", "playlist_name", "score", "is_control"]
-BUILDING_MARK = ".building-"
-PREVIOUS_MARK = ".previous"
+# File names stay far below the 255-byte limit of common file systems, whatever the id.
+MAX_STEM_BYTES = 120
+JOURNAL = ".commit.json"
+
+
+def day_folder(out_dir: Path, run_date: dt.date) -> Path:
+    return Path(out_dir) / run_date.isoformat()
 
 
 def write_publication_files(recommendations: pd.DataFrame, header: dict, out_dir: Path,
                             pitch_sheets: dict[str, list[dict]] | None = None) -> Path:
-    """Write (or replace) the folder of `header['run_date']` and return it.
+    """Write (or replace) the folder of `header['run_date']` on its own and return it.
 
     `pitch_sheets` maps an artist id to the pitch sheets of their tracks (none when absent).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    restore_interrupted_swaps(out_dir)
-    day = out_dir / header["run_date"].isoformat()
-    _remove_abandoned_builds(day)
-    building = Path(tempfile.mkdtemp(prefix=f".{day.name}{BUILDING_MARK}", dir=out_dir))
-    try:
-        _write_day(recommendations, _jsonable(header), building, pitch_sheets or {})
-        _swap_into_place(building, day)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+    day = day_folder(out_dir, header["run_date"])
+    with staged_outputs(Path(out_dir) / JOURNAL) as outputs:
+        write_day_folder(recommendations, header, outputs.stage(day), pitch_sheets)
     return day
 
 
@@ -85,19 +79,14 @@ def publication_days(out_dir: Path) -> dict[Path, dt.date]:
     return days
 
 
-def restore_interrupted_swaps(out_dir: Path) -> None:
-    """Undo a replacement that crashed between its two renames: the old day folder comes back."""
-    for previous in out_dir.glob(f".*{PREVIOUS_MARK}"):
-        day = out_dir / previous.name[1:-len(PREVIOUS_MARK)]
-        if day.exists():
-            shutil.rmtree(previous)
-        else:
-            os.replace(previous, day)
-
-
 def artist_file_stem(artist_id: str) -> str:
-    """A file name for any artist id: ids are label data and may hold `/`, spaces or `..`."""
-    return quote(artist_id, safe="-_")
+    """A file name for any artist id: ids are label data and may hold `/`, spaces or `..`, and
+    may be long (28 CJK characters already pass 255 bytes once encoded): a long one keeps a
+    readable start and ends in a hash of the whole id, so names stay short and never collide."""
+    stem = quote(artist_id, safe="-_")
+    if len(stem) <= MAX_STEM_BYTES:
+        return stem
+    return f"{stem[:MAX_STEM_BYTES - 18]}~{hashlib.sha256(artist_id.encode()).hexdigest()[:16]}"
 
 
 def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
@@ -123,8 +112,11 @@ def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
     }
 
 
-def _write_day(recommendations: pd.DataFrame, lineage: dict, folder: Path,
-               pitch_sheets: dict[str, list[dict]]) -> None:
+def write_day_folder(recommendations: pd.DataFrame, header: dict, folder: Path,
+                     pitch_sheets: dict[str, list[dict]] | None = None) -> None:
+    """Write one day's files into the empty `folder` (a staging place: see `write_publication_files`)."""
+    lineage = _jsonable(header)
+    pitch_sheets = pitch_sheets or {}
     for part in ("artists", "html", "sheets"):
         (folder / part).mkdir()
     entries = []
@@ -139,7 +131,7 @@ def _write_day(recommendations: pd.DataFrame, lineage: dict, folder: Path,
         entries.append(_index_entry(document, href=f"html/{quote(stem)}.html"))
     entries.sort(key=lambda entry: entry.artist_name.casefold())
     (folder / "index.html").write_text(render_index(lineage, entries))
-    os.chmod(folder, 0o755)  # mkdtemp makes it private; a published day is for everyone on the share
+    os.chmod(folder, 0o755)  # a published day is for everyone on the share
 
 
 def _index_entry(document: dict, href: str) -> IndexEntry:
@@ -161,21 +153,3 @@ def _jsonable(header: dict) -> dict:
         else:
             converted[key] = value
     return converted
-
-
-def _swap_into_place(building: Path, day: Path) -> None:
-    previous = _previous_of(day)
-    if day.exists():
-        os.replace(day, previous)
-    os.replace(building, day)
-    shutil.rmtree(previous, ignore_errors=True)
-
-
-def _remove_abandoned_builds(day: Path) -> None:
-    """Folders left by writers of this day that were killed before renaming theirs into place."""
-    for abandoned in day.parent.glob(f".{day.name}{BUILDING_MARK}*"):
-        shutil.rmtree(abandoned)
-
-
-def _previous_of(day: Path) -> Path:
-    return day.with_name(f".{day.name}{PREVIOUS_MARK}")

@@ -82,6 +82,9 @@ def connect(db_url: str) -> sa.Engine:
         _add_missing_columns(engine)
     except sa.exc.OperationalError as error:
         raise UserError(f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}") from None
+    except sa.exc.DatabaseError as error:  # a truncated or overwritten SQLite file, a foreign database
+        raise UserError(f"the publication database {engine.url.render_as_string()} is unreadable ({error.orig}): "
+                        "restore it from a backup, or move it aside to start a new one") from None
     return engine
 
 
@@ -118,6 +121,12 @@ def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep
         for table, rows in inserts:
             if rows:
                 connection.execute(table.insert(), rows)
+
+
+def published_at(engine: sa.Engine, run_date: dt.date) -> dt.datetime | None:
+    """When the publication of `run_date` now in the database was made (None: there is none)."""
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(PUBLICATIONS.c.published_at).where(PUBLICATIONS.c.run_date == run_date))
 
 
 def run_dates(engine: sa.Engine) -> list[dt.date]:

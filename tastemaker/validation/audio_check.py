@@ -25,12 +25,14 @@ def check_audio(
     params: ValidateParams,
     qc_cache: Path,
     findings: Findings,
+    refused: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[dict[int, dict], dict[str, int], int]:
     """QC every audio file the catalog points at; returns (row id -> QC record with
-    audio_path), the audio counts, and how many files were decoded in this run."""
+    audio_path), the audio counts, and how many files were decoded in this run.
+    `refused`: the entries ingest would not take in, see `locate_audio`."""
     located: dict[int, str] = {}
     for row_id, row in catalog[catalog["audio_file"].notna()].iterrows():
-        relpath, rule, message = locate_audio(snapshot, row["audio_file"])
+        relpath, rule, message = locate_audio(snapshot, row["audio_file"], refused)
         if rule:
             findings.add_row("catalog", row, row_id, "audio_file", rule, message)
         else:

@@ -13,9 +13,30 @@ from pathlib import Path
 
 import pandas as pd
 
+from tastemaker.exports import text_columns
 from tastemaker.validation.suites import Check, checks_for
 
 DOCS_SITE = "data_docs"
+
+
+# Numeric character references: no letters, so the rules (all-caps titles, @handles, URLs,
+# formats) judge the text exactly as delivered, and escaping keeps distinct values distinct.
+HTML_SPECIALS = str.maketrans({"&": "&#38;", "<": "&#60;", ">": "&#62;", '"': "&#34;", "'": "&#39;"})
+
+
+def inert_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with HTML's special characters escaped in every text value.
+
+    The Data Docs site shows sample values without escaping them, and the values come from a
+    label's files: `<img onerror=...>` as an artist name would run in the browser of whoever
+    opens the report. GX only ever sees the escaped text; findings and tables keep the original.
+    """
+    escaped = frame.copy()
+    for column in text_columns(escaped):
+        escaped[column] = escaped[column].map(
+            lambda value: value.translate(HTML_SPECIALS) if isinstance(value, str) else value
+        )
+    return escaped
 
 
 @dataclass
@@ -69,7 +90,7 @@ class SuiteRunner:
             gx.ValidationDefinition(name=table, data=batch, suite=suite)
         )
         result = definition.run(
-            batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"}
+            batch_parameters={"dataframe": inert_text(frame)}, result_format={"result_format": "COMPLETE"}
         )
         failures = []
         for outcome in result.results:

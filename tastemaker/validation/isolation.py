@@ -11,6 +11,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 
+# concurrent.futures.process.EXTRA_QUEUED_CALLS: calls queued beyond one per worker
+QUEUED_CALLS_PER_POOL = 1
+
+
 @dataclass(frozen=True)
 class Crashed:
     """The worker process died while handling this input."""
@@ -22,17 +26,23 @@ def map_isolated(function: Callable, inputs: Sequence, workers: int, timeout_s: 
     """`[function(x) for x in inputs]`, each result replaced by `Crashed` when its worker died
     or spent more than `timeout_s` on it.
 
-    A dead worker breaks the whole pool and fails every unfinished input with it, so those
-    are retried one per fresh process to find out which one really crashed.
+    A dead worker breaks the whole pool and fails every unfinished input with it. Only the
+    earliest of those can have been handed to a worker (the pool queues at most one call per
+    worker plus one, in submission order), so only they are retried one per fresh process to
+    find the one that really crashed; the rest, never started, go back to a shared pool. A
+    delivery with many bad files thus costs a few processes per crash, not one per file.
     """
     results: list = [None] * len(inputs)
-    if not inputs:
-        return results
-    unfinished = _run_pool(function, inputs, range(len(inputs)), workers, results, timeout_s)
-    for index in unfinished:
-        if _run_pool(function, inputs, [index], 1, results, timeout_s):
-            limit = f" or ran longer than {timeout_s:g} s" if timeout_s else ""
-            results[index] = Crashed(f"the decoder process died{limit}")
+    pending = list(range(len(inputs)))
+    while pending:
+        pool_size = max(1, min(workers, len(pending)))
+        lost = _run_pool(function, inputs, pending, pool_size, results, timeout_s)
+        handed_out = lost[:pool_size + QUEUED_CALLS_PER_POOL]
+        for index in handed_out:
+            if _run_pool(function, inputs, [index], 1, results, timeout_s):
+                limit = f" or ran longer than {timeout_s:g} s" if timeout_s else ""
+                results[index] = Crashed(f"the decoder process died{limit}")
+        pending = lost[len(handed_out):]
     return results
 
 
@@ -53,7 +63,7 @@ def _run_pool(function, inputs, indices, workers, results, timeout_s) -> list[in
     """Fill `results` for `indices`; return the indices lost to a broken pool."""
     lost = []
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold GX threads and locks
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(indices))), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {index: pool.submit(_within_deadline, function, inputs[index], timeout_s) for index in indices}
         for index, future in futures.items():
             try:

@@ -7,6 +7,8 @@ import pandas as pd
 from tastemaker.validation.contract import KEY_COLUMN
 from tastemaker.validation.params import ValidateParams
 
+# What else names a row whose key is empty, so a finding always says which track or playlist it is.
+FALLBACK_KEYS = {"catalog": ("audio_file", "title"), "playlists": ("name",), "streams": ("playlist_id",)}
 ISSUE_COLUMNS = ["table", "source_file", "row_number", "key", "rule", "severity", "message"]
 
 
@@ -26,7 +28,8 @@ class Findings:
     ) -> None:
         """A finding on one row; `column` is the field at fault (None when it is the whole row)."""
         row_number = None if pd.isna(row["_row_number"]) else int(row["_row_number"])
-        key = row[KEY_COLUMN[table]]
+        key = next((row[column] for column in (KEY_COLUMN[table], *FALLBACK_KEYS[table])
+                    if isinstance(row.get(column), str) and row[column].strip()), None)
         self._add(table, row["_source_file"], row_number, key, rule, message, row_id=row_id, column=column)
 
     def _add(self, table, source_file, row_number, key, rule, message, row_id, column) -> None:
@@ -51,6 +54,14 @@ class Findings:
             for record in self._records
             if record["table"] == table and record["row_id"] is not None and record["severity"] == "error"
         }
+
+    def error_rules_by_row(self, table: str) -> dict[int, set[str]]:
+        """Row id -> the rules of its errors, for the rows of `table` that carry any."""
+        rules: dict[int, set[str]] = {}
+        for record in self._records:
+            if record["table"] == table and record["row_id"] is not None and record["severity"] == "error":
+                rules.setdefault(record["row_id"], set()).add(record["rule"])
+        return rules
 
     def rows_with_error_in(self, table: str, column: str) -> set[int]:
         return {

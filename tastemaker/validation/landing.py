@@ -19,18 +19,33 @@ SOURCE_FILE = "_source_file"
 ROW_NUMBER = "_row_number"
 
 
-def table_files(snapshot: Path, table: str) -> list[str]:
+def table_files(snapshot: Path, table: str, findings: Findings) -> list[str] | None:
     """Relative paths of the files that make up `table`: `<table>.csv|parquet` at the top,
-    or any CSV/Parquet under `streams/` for the daily reports."""
+    or any CSV/Parquet under `streams/` for the daily reports; [] when there is none.
+
+    None when the table cannot be settled: a `<table>.csv` beside a `<table>.parquet` is
+    usually a stale export next to the new one, and stacking both would double every row.
+    Other files in `streams/` (a `.tsv`, a `.txt`) are reported, since they are often reports
+    saved in the wrong format."""
     if table == "streams":
         candidates = sorted((snapshot / "streams").rglob("*")) if (snapshot / "streams").is_dir() else []
     else:
         candidates = [snapshot / f"{table}{suffix}" for suffix in TABLE_SUFFIXES]
-    return [
-        path.relative_to(snapshot).as_posix()
-        for path in candidates
-        if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES
-    ]
+    relpaths = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        relpath = path.relative_to(snapshot).as_posix()
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            relpaths.append(relpath)
+        else:
+            findings.add_file(table, relpath, "file_unexpected",
+                              f"{relpath}: not read, reports are .csv (comma-separated) or .parquet")
+    if table != "streams" and len(relpaths) > 1:
+        findings.add_file(table, " + ".join(relpaths), "file_ambiguous",
+                          f"both {' and '.join(relpaths)} delivered: remove the stale one")
+        return None
+    return relpaths
 
 
 def read_table(snapshot: Path, table: str, relpaths: list[str], findings: Findings) -> pd.DataFrame:
@@ -40,6 +55,9 @@ def read_table(snapshot: Path, table: str, relpaths: list[str], findings: Findin
     for relpath in relpaths:
         try:
             raw = _read_file(snapshot / relpath)
+        except FileLevelFault as error:
+            findings.add_file(table, relpath, error.rule, f"cannot read {relpath}: {error}")
+            continue
         except Exception as error:  # any parser failure means the same thing to the label
             findings.add_file(table, relpath, "file_unreadable", f"cannot read {relpath}: {_one_line(error)}")
             continue
@@ -54,16 +72,43 @@ def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
 
 
+class FileLevelFault(ValueError):
+    """A file whose layout is wrong as a whole: reported once under `rule`, none of its rows read."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+
+
 def _read_file(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw = pd.read_parquet(path)
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        _check_delimiter(raw)
+    names = [str(name).strip().lower() for name in raw.columns]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise FileLevelFault("column_duplicate", f"column(s) {repeated} appear more than once (names are compared "
+                             "without case and spaces)")
+    raw.columns = names
+    return raw
+
+
+def _check_delimiter(raw: pd.DataFrame) -> None:
+    """A file saved with another separator reads as one wide column: say so once, instead of
+    a missing-field finding for every row."""
+    if len(raw.columns) != 1:
+        return
+    header = str(raw.columns[0])
+    for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if separator in header:
+            raise FileLevelFault("file_unreadable", f"fields are separated by {name}, not commas")
 
 
 def _conform(raw: pd.DataFrame, table: str, relpath: str, findings: Findings) -> pd.DataFrame:
     """Contract columns only, as text; missing required columns are reported and filled
     with None so that every row is then caught by the required-field rule."""
-    raw = raw.rename(columns=lambda name: str(name).strip().lower())
     known = column_names(table)
     for name in [name for name in raw.columns if name not in known]:
         findings.add_file(

@@ -7,6 +7,8 @@ that passed the rules are ever converted.
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
 from tastemaker.validation.contract import DATE_FORMAT, TABLES, number_column
@@ -26,7 +28,17 @@ def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             frame[number_column(column.name)] = pd.to_numeric(values, errors="coerce").astype("float64")
         elif column.kind == "date":
             frame[f"{column.name}_as_date"] = pd.to_datetime(values, format=DATE_FORMAT, errors="coerce")
+    if table == "catalog":
+        frame["artist_id"] = frame["artist_id"].where(frame["artist_id"].notna(),
+                                                      frame["artist_name"].map(artist_id_from_name, na_action="ignore"))
     return frame.astype({column.name: object for column in TABLES[table]})
+
+
+def artist_id_from_name(artist_name: str) -> str:
+    """The id of an artist the catalog gives no artist_id: the same for every track under the
+    same name (ignoring case and spacing), so the artist's tracks stay together downstream."""
+    folded = " ".join(artist_name.split()).casefold()
+    return "name-" + hashlib.sha256(folded.encode()).hexdigest()[:16]
 
 
 def canonical_isrc(isrc: str) -> str:

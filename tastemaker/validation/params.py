@@ -34,7 +34,20 @@ class ValidateParams(BaseModel):
 
     # Stage outcome
     max_quarantine_share: float = Field(0.05, ge=0, le=1)
+    # Verdicts on one recording's content, which say nothing about the delivery as a whole
+    share_exempt_rules: list[str] = Field(
+        default_factory=lambda: ["too_short", "leading_silence", "trailing_silence"]
+    )
+    rule_share_limits: dict[str, float] = Field(default_factory=dict)
     severities: dict[str, Severity] = Field(default_factory=dict)
+
+    @field_validator("share_exempt_rules", "rule_share_limits")
+    @classmethod
+    def _rules_exist(cls, rules):
+        unknown = sorted(set(rules) - set(RULES))
+        if unknown:
+            raise ValueError(f"unknown validation rule(s) {unknown}; known: {sorted(RULES)}")
+        return rules
 
     @field_validator("severities")
     @classmethod

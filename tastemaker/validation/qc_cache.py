@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tastemaker.caches import read_cache
 from tastemaker.validation.audio_qc import (
     MEASUREMENT_VERSION,
     AudioMeasurement,
@@ -83,9 +84,7 @@ def _from_cache(record: dict) -> dict:
 
 
 def _load(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        return pd.DataFrame(columns=CACHE_COLUMNS)
-    return pd.read_parquet(path)
+    return read_cache(path, CACHE_COLUMNS)
 
 
 def _save(path: Path, frame: pd.DataFrame) -> None:

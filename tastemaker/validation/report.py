@@ -9,7 +9,7 @@ import pandas as pd
 
 from tastemaker.errors import UserError
 
-FILE_LOSS_RULES = ("file_missing", "file_unreadable")
+from tastemaker.validation.rules import SYSTEMIC_RULES
 
 
 class QuarantineThresholdExceeded(UserError):
@@ -35,7 +35,7 @@ class ValidationResult:
                 "table": row.table,
                 "source_file": row.source_file,
                 "row_number": None if pd.isna(row.row_number) else int(row.row_number),
-                "key": row.key,
+                "key": None if pd.isna(row.key) else row.key,
                 "rule": row.rule,
                 "message": row.message,
             }
@@ -52,17 +52,42 @@ class ValidationResult:
         }
 
     def threshold_exceeded(self, params) -> str | None:
-        """One line saying why the delivery must not go further, or None when it may."""
+        """One line saying why the delivery must not go further, or None when it may.
+
+        Only systemic faults stop a delivery: a table file or its layout unreadable, or more of a
+        table quarantined for faults of its own than the limits allow. Rows held back because
+        their track was quarantined, and verdicts on one recording's content
+        (`share_exempt_rules`), never count: the bad rows are quarantined and the rest goes on."""
         reasons = []
         for table, counts in self.counts.items():
-            if counts["rows_in"] and counts["quarantined"] / counts["rows_in"] > params.max_quarantine_share:
+            rows_in = counts["rows_in"]
+            if not rows_in or "independent" not in counts:
+                continue
+            if counts["independent"] / rows_in > params.max_quarantine_share:
+                held_back = counts["dependent"]
                 reasons.append(
-                    f"{table}: {counts['quarantined']} of {counts['rows_in']} quarantined "
-                    f"({counts['quarantined'] / counts['rows_in']:.1%} > max_quarantine_share "
-                    f"{params.max_quarantine_share:.1%})"
+                    f"{table}: {counts['independent']} of {rows_in} quarantined for their own faults "
+                    f"({_compare(counts['independent'] / rows_in, params.max_quarantine_share)} "
+                    "max_quarantine_share)" + (f", {held_back} more held back with their track or playlist"
+                                               if held_back else "")
                 )
+            for rule, limit in sorted(params.rule_share_limits.items()):
+                broken = counts["by_rule"].get(rule, 0)
+                if broken / rows_in > limit:
+                    reasons.append(f"{table}: {broken} of {rows_in} break {rule} "
+                                   f"({_compare(broken / rows_in, limit)} its limit)")
         lost_files = self.issues[
-            self.issues["rule"].isin(FILE_LOSS_RULES) & (self.issues["severity"] == "error")
+            self.issues["rule"].isin(SYSTEMIC_RULES) & (self.issues["severity"] == "error")
         ]
-        reasons.extend(f"{row.source_file}: {row.rule.replace('_', ' ')}" for row in lost_files.itertuples())
+        reasons.extend(f"{row.source_file}: {row.rule.replace('_', ' ')}"
+                       for row in lost_files.drop_duplicates(["source_file", "rule"]).itertuples())
         return f"validation stopped the delivery: {'; '.join(reasons)}" if reasons else None
+
+
+def _compare(share: float, limit: float) -> str:
+    """'5.04% > 5%': the share with as many decimals as it takes not to look equal to the limit."""
+    for decimals in range(1, 7):
+        shown, limit_shown = f"{share:.{decimals}%}", f"{limit:.{decimals}%}"
+        if shown != limit_shown:
+            return f"{shown} > {limit_shown}"
+    return f"{share!r} > {limit!r}"

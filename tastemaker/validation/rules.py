@@ -15,6 +15,12 @@ RULES: dict[str, tuple[Severity, str]] = {
     # Files and columns
     "file_missing": ("error", "a required table file is absent from the delivery"),
     "file_unreadable": ("error", "a table file cannot be parsed as CSV or Parquet"),
+    "file_ambiguous": ("error", "both <table>.csv and <table>.parquet delivered: neither is read"),
+    "file_unexpected": ("warning", "a file in streams/ that is neither .csv nor .parquet; not read"),
+    "column_duplicate": ("error", "two columns of one file with the same name up to case and spaces"),
+    "file_not_regular": ("error", "a named pipe, device or socket in the landing zone; never read"),
+    "link_outside": ("error", "a symbolic link leading outside the landing zone; never followed"),
+    "link_broken": ("error", "a symbolic link that dangles or loops back into its own folder"),
     "column_missing": ("error", "a required column is absent from a table file"),
     "column_unexpected": ("warning", "a column the contract does not know; it is dropped"),
     "catalog_from_tags": ("warning", "no catalog file: the catalog was read from embedded audio tags"),
@@ -30,6 +36,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "integer_format": ("error", "not a whole number"),
     "number_format": ("error", "not a number"),
     "negative_value": ("error", "a count or duration below zero"),
+    "number_too_large": ("error", "a count or duration above 10^15, beyond what can be stored exactly"),
     "territory_code": ("error", "not an ISO 3166-1 alpha-2 country code"),
     # Catalog
     "audio_path_unsafe": (
@@ -43,8 +50,12 @@ RULES: dict[str, tuple[Severity, str]] = {
     "all_caps_title": ("warning", "a title written in capitals only"),
     # Streams
     "date_in_future": ("error", "a report date after the day of validation"),
-    "unknown_isrc": ("error", "the ISRC is not in the accepted catalog"),
-    "unknown_playlist": ("error", "the playlist_id is not in the accepted playlists"),
+    "unknown_isrc": ("error", "the ISRC is not in the delivered catalog"),
+    "unknown_playlist": ("error", "the playlist_id is not in the delivered playlists"),
+    "track_quarantined": ("error", "the row's track was delivered but quarantined: the row is held back with it"),
+    "playlist_quarantined": (
+        "error", "the row's playlist was delivered but quarantined: the row is held back with it"
+    ),
     "count_exceeds_streams": ("error", "skips, saves or listeners exceed streams"),
     # Audio
     "audio_undecodable": ("error", "the file is not audio any decoder can read, whatever its extension"),
@@ -63,8 +74,17 @@ RULES: dict[str, tuple[Severity, str]] = {
 }
 
 
+# Findings that only follow from another row's quarantine: they never count towards a stop.
+DEPENDENT_RULES = frozenset({"track_quarantined", "playlist_quarantined"})
+# Table-level faults: the file or its layout is wrong, so the delivery stops whatever the shares.
+SYSTEMIC_RULES = frozenset(
+    {"file_missing", "file_unreadable", "file_ambiguous", "column_duplicate", "column_missing"}
+)
+
 # Rows breaking these cannot be given the contract's types, so they can never be let through.
-ALWAYS_ERRORS = frozenset({"required_field", "integer_format", "number_format", "date_format"})
+ALWAYS_ERRORS = frozenset(
+    {"required_field", "integer_format", "number_format", "number_too_large", "date_format"}
+)
 
 
 def default_severity(rule: str) -> Severity:

@@ -22,8 +22,11 @@ from tastemaker.validation.contract import (
     number_column,
 )
 
-INTEGER_PATTERN = r"^[+-]?\d+$"
-NUMBER_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)$"
+# [0-9], not \d: Python's \d also matches Arabic-Indic and other digits no cast can read.
+INTEGER_PATTERN = r"^[+-]?[0-9]+$"
+NUMBER_PATTERN = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
+# Counts and durations are typed through float64, exact up to 2**53; nothing real comes near 10**15.
+LARGEST_NUMBER = 10**15
 URL_PATTERN = r"(?i)(?:https?://|www\.)\S+"
 HANDLE_PATTERN = r"(?:^|[\s(])@\w{2,}"
 # Four or more capitals and no lower-case letter: "HELLO" is shouting, "ABBA" is borderline, "U2" is fine.
@@ -84,6 +87,13 @@ def checks_for(table: str, today: datetime.date) -> list[Check]:
                     "negative_value",
                     name,
                     gxe.ExpectColumnValuesToBeBetween(column=number_column(name), min_value=0),
+                )
+            )
+            checks.append(
+                Check(
+                    "number_too_large",
+                    name,
+                    gxe.ExpectColumnValuesToBeBetween(column=number_column(name), max_value=LARGEST_NUMBER),
                 )
             )
     checks.append(

@@ -115,7 +115,7 @@ class Case:
 
 CASES = [
     # Catalog rows
-    Case("isrc missing", lambda r: new_track(r, isrc=""), "catalog", "required_field", None),
+    Case("isrc missing", lambda r: new_track(r, isrc=""), "catalog", "required_field", "new/track.wav"),
     Case(
         "isrc malformed",
         lambda r: new_track(r, isrc="FR-XYZ-24-0007X"),
@@ -352,7 +352,7 @@ CASES = [
         "stream for a quarantined track",
         lambda r: (new_track(r, title=""), add_stream(r, isrc=NEW_ISRC)),
         "streams",
-        "unknown_isrc",
+        "track_quarantined",
         NEW_ISRC,
     ),
     Case(
@@ -389,6 +389,34 @@ CASES = [
         "territory ZZ", lambda r: add_stream(r, territory="ZZ"), "streams", "territory_code", "GBAYE2400001"
     ),
     Case("streams missing", lambda r: add_stream(r, streams=""), "streams", "required_field", "GBAYE2400001"),
+    Case(
+        "streams of 20 digits",
+        lambda r: add_stream(r, streams="98765432109876543210"),
+        "streams",
+        "number_too_large",
+        "GBAYE2400001",
+    ),
+    Case(
+        "streams in Arabic-Indic digits",
+        lambda r: add_stream(r, streams="\u0663\u0662"),
+        "streams",
+        "integer_format",
+        "GBAYE2400001",
+    ),
+    Case(
+        "followers of 20 digits",
+        lambda r: add_playlist(r, followers="12345678901234567890"),
+        "playlists",
+        "number_too_large",
+        "pl-004",
+    ),
+    Case(
+        "followers in Devanagari digits",
+        lambda r: add_playlist(r, followers="\u0967\u0968"),
+        "playlists",
+        "integer_format",
+        "pl-004",
+    ),
     # Files
     Case(
         "garbage streams file",
@@ -472,3 +500,21 @@ def test_bad_input_is_caught_by_its_rule(case: Case, pristine: Path, qc_cache: P
     for table, counts in result.counts.items():
         assert counts["rows_in"] == counts["accepted"] + counts["quarantined"], table
     assert result.counts["catalog"]["rows_in"] - result.counts["catalog"]["accepted"] <= 1
+
+
+def test_a_blank_artist_id_is_derived_from_the_artist_name(pristine: Path, qc_cache: Path, tmp_path: Path):
+    landing = tmp_path / "landing"
+    shutil.copytree(pristine, landing, symlinks=True)
+    catalog = pd.read_csv(landing / "catalog.csv", dtype=str, keep_default_na=False)
+    catalog["artist_id"] = ["ada-1", "", ""]  # one blank for Ada Vale, one for The Quiet Hours
+    catalog.to_csv(landing / "catalog.csv", index=False)
+
+    result = validate_landing(
+        landing, empty_manifest(), tone_params(), tmp_path / "reports", qc_cache, today=TODAY
+    )
+
+    accepted = result.tables["catalog"].set_index("isrc")["artist_id"]
+    assert len(accepted) == 3 and accepted.notna().all()
+    assert accepted["GBAYE2400001"] == "ada-1"
+    assert accepted["GBAYE2400002"] != accepted["USRC12400003"]
+    assert all(isinstance(value, str) and value not in ("", "None", "nan") for value in accepted)

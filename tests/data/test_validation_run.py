@@ -134,7 +134,8 @@ def test_report_lists_each_quarantined_row_and_counts_warnings(
 
     report = json.loads(json.dumps(run(landing, tmp_path, qc=shared_qc).to_report()))
 
-    assert report["tables"]["streams"] == {"rows_in": 6, "accepted": 5, "quarantined": 1, "warnings": 0}
+    assert report["tables"]["streams"] == {"rows_in": 6, "accepted": 5, "quarantined": 1, "warnings": 0,
+                                           "independent": 1, "dependent": 0, "by_rule": {"territory_code": 1}}
     assert report["quarantined"] == [
         {
             "table": "streams",
@@ -155,7 +156,7 @@ def test_threshold_gives_one_line_reason_only_when_exceeded(landing: Path, tmp_p
 
     reason = result.threshold_exceeded(tone_params(max_quarantine_share=0.25))
     assert reason is not None and "\n" not in reason
-    assert "streams: 2 of 7 quarantined (28.6% > max_quarantine_share 25.0%)" in reason
+    assert "streams: 2 of 7 quarantined for their own faults (28.6% > 25.0% max_quarantine_share)" in reason
     assert result.threshold_exceeded(tone_params(max_quarantine_share=0.3)) is None
     assert (
         issubclass(QuarantineThresholdExceeded, Exception)
@@ -248,3 +249,39 @@ def test_missing_snapshot_is_a_user_error(tmp_path: Path):
 
     with pytest.raises(UserError, match="no snapshot folder"):
         run(tmp_path / "nowhere", tmp_path)
+
+
+def test_rows_of_a_quarantined_track_and_short_recordings_never_stop_a_delivery(
+    landing: Path, tmp_path: Path, shared_qc: Path
+):
+    """A jingle under min_duration_s is quarantined with its reports; the rest goes on."""
+    write_tone(landing / "audio" / "quiet" / "night_drive.wav", seconds=2)  # USRC12400003: too short
+    result = run(landing, tmp_path, qc=shared_qc)
+
+    streams = result.counts["streams"]
+    assert result.counts["catalog"]["quarantined"] == 1 and result.counts["catalog"]["independent"] == 0
+    assert streams["quarantined"] == streams["dependent"] == 2 and streams["independent"] == 0
+    assert set(result.quarantine().loc[lambda q: q["table"] == "streams", "rule"]) == {"track_quarantined"}
+    assert result.threshold_exceeded(tone_params(max_quarantine_share=0.0)) is None
+    limited = result.threshold_exceeded(tone_params(rule_share_limits={"too_short": 0.2}))
+    assert limited and "catalog: 1 of 3 break too_short (33.3% > 20.0% its limit)" in limited
+
+
+def test_a_share_just_above_the_limit_is_never_said_equal_to_it(landing: Path, tmp_path: Path, shared_qc: Path):
+    bad = STREAMS.iloc[[0]].assign(date="2024-13-01")
+    pd.concat([STREAMS, bad]).to_csv(landing / "streams" / "2024-03-30.csv", index=False)
+    result = run(landing, tmp_path, qc=shared_qc)  # 1 of 6 streams rows: 16.67%
+
+    reason = result.threshold_exceeded(tone_params(max_quarantine_share=0.1666))
+    assert "(16.67% > 16.66% max_quarantine_share)" in reason
+
+
+def test_the_report_is_strict_json_and_names_a_track_without_isrc(landing: Path, tmp_path: Path, shared_qc: Path):
+    catalog = CATALOG.copy()
+    catalog.loc[2, "isrc"] = ""
+    catalog.to_csv(landing / "catalog.csv", index=False)
+    report = run(landing, tmp_path, qc=shared_qc).to_report()
+
+    strict = json.dumps(report, allow_nan=False)  # NaN is not JSON: a strict parser refuses it
+    record = next(item for item in json.loads(strict)["quarantined"] if item["rule"] == "required_field")
+    assert record["key"] == "quiet/night_drive.wav" and record["row_number"] == 3

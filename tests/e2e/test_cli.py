@@ -96,7 +96,7 @@ def test_missing_source_is_a_one_line_error(ran):
 def test_a_second_run_in_the_same_project_is_refused_while_the_first_works(ran):
     project, _ = ran
     with FileLock(project / ".tastemaker" / "run.lock"):  # what a first `tastemaker run` holds
-        for command in (["run"], ["train"]):
+        for command in (["run"], ["train"], ["validate"]):
             assert_one_line_error(tastemaker(project, *command), "another run is working in this project")
 
 
@@ -113,3 +113,39 @@ def test_validate_prints_a_conserving_json_report(ran):
     for table in ("catalog", "playlists", "streams"):
         counts = report["tables"][table]
         assert counts["rows_in"] == counts["accepted"] + counts["quarantined"] > 0
+
+
+def registered_versions(project) -> list[str]:
+    from mlflow import MlflowClient
+
+    from tastemaker.config import load_params
+    from tastemaker.endpoints import resolve_endpoints
+    from tests.conftest import inside
+
+    with inside(project):
+        params = load_params()
+        client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
+        return sorted(version.version for version in client.search_model_versions(f"name='{params.train.model_name}'"))
+
+
+def test_a_daily_run_scores_with_the_champion_and_registers_no_new_version(ran):
+    project, _ = ran
+    before = registered_versions(project)
+    completed = tastemaker(project, "run")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert registered_versions(project) == before and before
+    assert "Pitches for" in completed.stdout
+
+
+def test_a_refused_delivery_leaves_recs_and_summary_as_they_were(ran, tmp_path):
+    project, _ = ran
+    summary_before = tastemaker(project, "summary").stdout
+    catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
+    artist = catalog["artist_name"].iloc[0]
+    recs_before = tastemaker(project, "recs", "--artist", artist, "--json").stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = tastemaker(project, "validate", "--source", str(empty))
+    assert refused.returncode != 0 and "catalog.csv" in refused.stderr
+    assert tastemaker(project, "summary").stdout == summary_before
+    assert tastemaker(project, "recs", "--artist", artist, "--json").stdout == recs_before

@@ -62,6 +62,23 @@ def test_repro_stops_at_validation_with_a_one_line_reason_and_the_report(dvc_pro
     reasons = [line for line in (stopped.stdout + stopped.stderr).splitlines() if line.startswith("error: ")]
     assert len(reasons) == 1 and "validation stopped the delivery" in reasons[0]
     assert "Traceback" not in stopped.stdout + stopped.stderr
-    report = json.loads((dvc_project / "data/validated/report.json").read_text())
+    report = json.loads((dvc_project / "data/reports/validation.json").read_text())  # the refused attempt's
     assert report["tables"]["streams"]["quarantined"] == 1
+    assert not list((dvc_project / "data/validated").glob("*.parquet"))  # nothing of it was accepted
     assert "Running stage 'features'" not in stopped.stdout
+
+
+def test_repro_keeps_the_day_folders_of_past_publications(dvc_project):
+    first = dvc(dvc_project, "repro")
+    assert first.returncode == 0, first.stderr[-2000:]
+    files = dvc_project / "data/publication/files"
+    past_day = files / "2000-01-01"  # as an earlier day's publication left it
+    shutil.copytree(next(path for path in files.iterdir() if path.name[0].isdigit()), past_day)
+    params = yaml.safe_load((dvc_project / "params.yaml").read_text())
+    params["publish"]["top_k"] = 9  # re-runs the publish stage
+    params["publish"]["keep_days"] = 100_000
+    (dvc_project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    second = dvc(dvc_project, "repro")
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "Running stage 'publish'" in second.stdout
+    assert (past_day / "index.html").is_file()

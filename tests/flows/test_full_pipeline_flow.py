@@ -2,6 +2,9 @@
 
 import asyncio
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +16,7 @@ from flows.pipeline import full_pipeline
 from tastemaker.config import load_params
 from tastemaker.errors import UserError
 from tastemaker.validation import QuarantineThresholdExceeded
-from tests.conftest import deliver_bad_report_row
+from tests.conftest import deliver_bad_report_row, make_project, subprocess_env
 
 pytestmark = pytest.mark.slow
 
@@ -66,3 +69,17 @@ def test_quarantine_threshold_stops_the_flow_with_the_report_written(prefect_api
     report = json.loads((project / "data/validated/report.json").read_text())
     assert report["tables"]["streams"]["quarantined"] == 1
     assert not (project / "data/features").exists()  # nothing ran past validation
+
+
+def test_a_refused_delivery_inside_a_flow_run_is_one_line_without_tracebacks(tmp_path, tiny_world):
+    project = make_project(tmp_path / "project", tiny_world)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    completed = subprocess.run([sys.executable, "-m", "flows.pipeline", "--source", str(empty)], cwd=project,
+                               env={**subprocess_env(project), "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+                                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"},
+                               capture_output=True, text=True, timeout=900)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    assert completed.stderr.strip().splitlines()[-1].startswith("error: validation stopped the delivery")

@@ -24,7 +24,7 @@ import pytest
 from tastemaker.config import load_params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
-from tastemaker.publication.files import write_publication_files
+from tastemaker.publication.commit import publish_everywhere
 
 pytestmark = pytest.mark.slow
 
@@ -39,26 +39,23 @@ CHILD = textwrap.dedent("""
 
     import sqlalchemy as sa
 
-    from tastemaker.publication import files, store
+    from tastemaker.publication import commit, files, store
 
-    stop_in, db_url, out_dir, job, ready = sys.argv[1:]
+    stop_in, db_url, out_dir, journal, job, ready = sys.argv[1:]
     recommendations, header = pickle.loads(Path(job).read_bytes())
+    engine = store.connect(db_url)
 
-    def wait_to_be_killed():
+    def wait_to_be_killed(*ignored, **also_ignored):
         Path(ready).write_text(str(os.getpid()))
         time.sleep(600)
 
     if stop_in == "transaction":
-        engine = store.connect(db_url)
-
         @sa.event.listens_for(engine, "after_cursor_execute")
         def stop_after_inserting(connection, cursor, statement, *rest):
             # By now the day's old rows are deleted and new ones inserted, none committed.
             if statement.lstrip().upper().startswith("INSERT INTO RECOMMENDATIONS"):
                 wait_to_be_killed()
-
-        store.publish(engine, header, recommendations, keep_days=30)
-    else:
+    elif stop_in == "files":
         render_artist_page = files.render_artist_page
         rendered = []
 
@@ -69,29 +66,38 @@ CHILD = textwrap.dedent("""
             return render_artist_page(artist)
 
         files.render_artist_page = render_then_stop_at_the_second_artist
-        files.write_publication_files(recommendations, header, Path(out_dir))
+    elif stop_in == "renames":  # the transaction committed, the files not yet moved in
+        commit.roll_forward = wait_to_be_killed
+    commit.publish_everywhere(engine, Path(out_dir), Path(journal), header, recommendations,
+                              recommendations.iloc[:0].reindex(columns=store.SIMILAR_ARTIST_COLUMNS),
+                              keep_days=30, receipt_extra={})
 """)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def publication_target(request, project):
-    """(database URL, files folder) of a project; the database is its SQLite file or a PostgreSQL one."""
+    """(database URL, publication folder) of a project; the database is its SQLite file or a PostgreSQL one."""
     params = load_params()
     if request.param == "sqlite":
         db_url = resolve_endpoints(params.paths.state).publication_db_url
         params.paths.state.mkdir(parents=True, exist_ok=True)
     else:
         db_url = request.getfixturevalue("postgres_database")
-    return db_url, project / params.paths.publication / "files"
+    return db_url, project / params.paths.publication
 
 
-def publish_everywhere(db_url: str, out_dir: Path, recommendations: pd.DataFrame, header: dict) -> None:
+def journal_of(out_dir: Path) -> Path:
+    return out_dir.parent / "publication-commit.json"
+
+
+def publish_all(db_url: str, out_dir: Path, recommendations: pd.DataFrame, header: dict) -> None:
     engine = store.connect(db_url)
     try:
-        store.publish(engine, header, recommendations, keep_days=30)
+        publish_everywhere(engine, out_dir, journal_of(out_dir), header, recommendations,
+                           recommendations.iloc[:0].reindex(columns=store.SIMILAR_ARTIST_COLUMNS),
+                           keep_days=30, receipt_extra={})
     finally:
         engine.dispose()
-    write_publication_files(recommendations, header, out_dir)
 
 
 def kill_while_publishing(stop_in: str, db_url: str, out_dir: Path, recommendations: pd.DataFrame,
@@ -99,7 +105,7 @@ def kill_while_publishing(stop_in: str, db_url: str, out_dir: Path, recommendati
     """Run the child until it reports it reached `stop_in`, then SIGKILL it."""
     job, ready = work / "job.pickle", work / "ready"
     job.write_bytes(pickle.dumps((recommendations, header)))
-    arguments = [stop_in, db_url, str(out_dir), str(job), str(ready)]
+    arguments = [stop_in, db_url, str(out_dir), str(journal_of(out_dir)), str(job), str(ready)]
     child = subprocess.Popen([sys.executable, "-c", CHILD, *arguments],
                              cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + READY_TIMEOUT_S
@@ -131,40 +137,61 @@ def assert_files_hold(day: Path, recommendations: pd.DataFrame) -> None:
     assert all(f"html/{artist_id}.html" in index for artist_id in documents)
 
 
-def test_killed_inside_the_transaction_the_previous_rows_remain(publication_target, make_publication,
-                                                                read_published, tmp_path):
+def assert_everywhere(db_url: str, out_dir: Path, expected: pd.DataFrame, read_published) -> None:
+    """Database, Parquet, day folder and receipt all hold the publication `expected`."""
+    engine = store.connect(db_url)
+    try:
+        pd.testing.assert_frame_equal(read_published(engine), expected)
+    finally:
+        engine.dispose()
+    parquet = pd.read_parquet(out_dir / "recommendations.parquet")
+    assert parquet["run_id"].unique().tolist() == expected["run_id"].unique().tolist()
+    assert sorted(parquet["artist_id"].unique()) == sorted(expected["artist_id"].unique())
+    receipt = json.loads((out_dir / "publication.json").read_text())
+    assert receipt["run_id"] == expected["run_id"].iloc[0] and receipt["pitches"] == len(expected)
+    assert_files_hold(out_dir / "files" / DAY.isoformat(), expected)
+
+
+@pytest.mark.parametrize("stop_in", ["transaction", "files", "renames"])
+def test_killed_at_any_step_every_store_holds_one_and_the_same_publication(
+        stop_in, publication_target, make_publication, read_published, tmp_path):
     db_url, out_dir = publication_target
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
-    publish_everywhere(db_url, out_dir, first, first_header)
+    third, third_header = make_publication(DAY + dt.timedelta(days=1), "run-3", FIRST_ARTISTS)
+    publish_all(db_url, out_dir, first, first_header)
 
-    kill_while_publishing("transaction", db_url, out_dir, second, second_header, tmp_path)
+    kill_while_publishing(stop_in, db_url, out_dir, second, second_header, tmp_path)
+
+    survivor = second if stop_in == "renames" else first  # committed or not: the database decided
+    engine = store.connect(db_url)
+    try:
+        pd.testing.assert_frame_equal(read_published(engine), survivor)
+    finally:
+        engine.dispose()
+    publish_all(db_url, out_dir, third, third_header)  # the next run settles the interrupted one first
+    previous_day = pd.read_parquet(out_dir / "recommendations.parquet")
+    assert previous_day["run_id"].unique().tolist() == ["run-3"]
+    assert_files_hold(out_dir / "files" / DAY.isoformat(), survivor)
+    assert not [path for path in out_dir.rglob(".staged.*")]
+
+
+@pytest.mark.parametrize("stop_in", ["transaction", "files", "renames"])
+def test_the_interrupted_publication_is_settled_before_anything_else(
+        stop_in, publication_target, make_publication, read_published, tmp_path):
+    db_url, out_dir = publication_target
+    first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
+    second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
+    publish_all(db_url, out_dir, first, first_header)
+    kill_while_publishing(stop_in, db_url, out_dir, second, second_header, tmp_path)
 
     engine = store.connect(db_url)
     try:
-        pd.testing.assert_frame_equal(read_published(engine), first)
-        assert store.run_dates(engine) == [DAY]
-        assert store.read_recommendations(engine, "ar1")["run_id"].unique().tolist() == ["run-1"]
+        from tastemaker.publication.commit import settle
+        settle(engine, journal_of(out_dir))
     finally:
         engine.dispose()
-
-
-def test_killed_while_writing_files_the_previous_day_folder_remains(publication_target, make_publication,
-                                                                  tmp_path):
-    db_url, out_dir = publication_target
-    first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
-    second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
-    publish_everywhere(db_url, out_dir, first, first_header)
-
-    kill_while_publishing("files", db_url, out_dir, second, second_header, tmp_path)
-
-    abandoned = [folder for folder in out_dir.iterdir() if folder.name.startswith(f".{DAY}")]
-    assert len(abandoned) == 1 and any((abandoned[0] / "artists").iterdir()), "the kill was not mid-write"
-    assert_files_hold(out_dir / DAY.isoformat(), first)
-
-    publish_everywhere(db_url, out_dir, second, second_header)
-    assert_files_hold(out_dir / DAY.isoformat(), second)
-    assert sorted(folder.name for folder in out_dir.iterdir()) == [DAY.isoformat()]
+    assert_everywhere(db_url, out_dir, second if stop_in == "renames" else first, read_published)
 
 
 def test_publishing_a_day_twice_keeps_only_the_second(publication_target, make_publication, read_published):
@@ -173,7 +200,7 @@ def test_publishing_a_day_twice_keeps_only_the_second(publication_target, make_p
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
     for publication in ((earlier, earlier_header), (first, first_header), (second, second_header)):
-        publish_everywhere(db_url, out_dir, *publication)
+        publish_all(db_url, out_dir, *publication)
 
     engine = store.connect(db_url)
     try:
@@ -184,5 +211,25 @@ def test_publishing_a_day_twice_keeps_only_the_second(publication_target, make_p
     assert not rows.duplicated(["run_date", "artist_id", "rank"]).any()
     expected = pd.concat([earlier, second], ignore_index=True)
     pd.testing.assert_frame_equal(rows, expected)
-    assert_files_hold(out_dir / DAY.isoformat(), second)
-    assert_files_hold(out_dir / (DAY - dt.timedelta(days=1)).isoformat(), earlier)
+    assert_everywhere_files = out_dir / "files"
+    assert_files_hold(assert_everywhere_files / DAY.isoformat(), second)
+    assert_files_hold(assert_everywhere_files / (DAY - dt.timedelta(days=1)).isoformat(), earlier)
+
+
+def test_a_failure_before_the_commit_point_changes_no_store(publication_target, make_publication,
+                                                           read_published, monkeypatch):
+    """A full disk while writing the day folder, or an id the database refuses."""
+    db_url, out_dir = publication_target
+    first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
+    second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
+    publish_all(db_url, out_dir, first, first_header)
+    from tastemaker.publication import files
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "render_index", disk_full)
+    with pytest.raises(OSError):
+        publish_all(db_url, out_dir, second, second_header)
+    assert_everywhere(db_url, out_dir, first, read_published)
+    assert not list(out_dir.rglob(".staged.*"))

@@ -121,3 +121,10 @@ def test_unreachable_dask_scheduler_fails_within_the_timeout(tmp_path):
     status = by_name(check_backends(endpoints(tmp_path, dask_scheduler_address=address), timeout_s=1))["dask"]
     assert time.monotonic() - started < 10
     assert not status.ok and "\n" not in status.message
+
+
+@pytest.mark.parametrize("store", ["mlflow", "publications"])
+def test_a_garbage_sqlite_file_is_not_ok(tmp_path, store):
+    (tmp_path / f"{store}.db").write_bytes(b"this is not a database, whatever its name says" * 100)
+    status = by_name(check_backends(endpoints(tmp_path)))[store]
+    assert not status.ok and "not a database" in status.message

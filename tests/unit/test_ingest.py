@@ -52,7 +52,7 @@ def test_symbolic_link_out_of_the_landing_zone_is_rejected(landing, tmp_path):
     secret.write_text("not yours")
     os.symlink(secret, landing / "audio" / "escape.wav")
     result = ingest(str(landing), tmp_path / "raw", None)
-    assert [path for path, _ in result.rejected] == ["audio/escape.wav"]
+    assert [(rejection.relpath, rejection.rule) for rejection in result.rejected] == [("audio/escape.wav", "link_outside")]
     assert not (tmp_path / "raw" / "audio" / "escape.wav").exists()
 
 
