@@ -143,9 +143,15 @@ def test_a_refused_delivery_leaves_recs_and_summary_as_they_were(ran, tmp_path):
     catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
     artist = catalog["artist_name"].iloc[0]
     recs_before = tastemaker(project, "recs", "--artist", artist, "--json").stdout
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    refused = tastemaker(project, "validate", "--source", str(empty))
+    landing = project / "w"
+    delivered = list(landing.iterdir())
+    for path in delivered:  # the landing zone arrives empty
+        path.rename(tmp_path / path.name)
+    try:
+        refused = tastemaker(project, "validate", "--source", "w")
+    finally:
+        for path in delivered:
+            (tmp_path / path.name).rename(path)
     assert refused.returncode != 0 and "catalog.csv" in refused.stderr
     assert tastemaker(project, "summary").stdout == summary_before
     assert tastemaker(project, "recs", "--artist", artist, "--json").stdout == recs_before

@@ -39,10 +39,11 @@ def accepted(project):
 
 def test_an_empty_delivery_is_refused_and_changes_nothing(accepted, tmp_path):
     params, before = accepted
-    empty = tmp_path / "empty"
-    empty.mkdir()
+    landing = Path(params.ingest.source)
+    for delivered in list(landing.iterdir()):  # the landing zone arrives empty
+        delivered.rename(tmp_path / delivered.name)
     with pytest.raises(UserError, match="catalog.csv"):
-        delivery.run(params, str(empty))
+        delivery.run(params)
     assert accepted_state(params) == before
     report = params.paths.validation_report.read_text()
     assert "file_missing" in report
