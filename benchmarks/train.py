@@ -44,6 +44,8 @@ def synthetic_pairs(rows: int, features: int, seed: int = 0) -> pd.DataFrame:
         t_genre=rng.choice(["pop", "rock", "house"], rows), p_genre=rng.choice(["pop", "rock", "house"], rows),
         t_artist_popularity=rng.exponential(5, rows), p_log_followers=rng.normal(8, 2, rows),
         p_history_tracks=rng.integers(1, 200, rows).astype(float), p_engagement=rng.uniform(0, 1, rows),
+        s_affinity=rng.normal(0, 1, rows), s_nearest_similarity=rng.uniform(-1, 1, rows),
+        s_nearest_engagement=rng.uniform(0, 1, rows),
         grade=grade,
     )
 

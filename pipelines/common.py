@@ -41,39 +41,6 @@ def read_manifest(params: Params) -> pd.DataFrame:
         raise UserError(f"the snapshot manifest {path} is damaged: run the ingest stage again to rebuild it") from None
 
 
-def source_record_path(params: Params) -> Path:
-    return params.paths.state / "source.json"
-
-
-def bind_source(params: Params, source: str) -> None:
-    """Tie this project's state to one landing zone, or refuse another one.
-
-    Stage outputs, the model registry and the publication database of a project describe one
-    landing zone; a second one would silently score against the first one's champion (and, in a
-    demo world, its truth), so it is refused rather than mixed in.
-    """
-    identity = source_identity(source)
-    record = source_record_path(params)
-    if record.is_file():
-        bound = json.loads(record.read_text())["source"]
-        if bound != identity:
-            raise UserError(f"this project's data, models and publications belong to {bound}, not {identity}: "
-                            "run that landing zone from a project folder of its own, or `make clean` to start over")
-        return
-    write_json({"source": identity}, record)
-
-
-def bound_source(params: Params) -> str | None:
-    """The landing zone this project's state belongs to, once something was ingested."""
-    record = source_record_path(params)
-    return json.loads(record.read_text())["source"] if record.is_file() else None
-
-
-def source_identity(source: str) -> str:
-    """A local folder by its absolute path (so `data/landing` and `./data/landing` are one); URLs as given."""
-    return source if "://" in source else str(Path(source).resolve())
-
-
 def lineage(params: Params) -> Lineage:
     return Lineage(
         git_commit=git_commit(),

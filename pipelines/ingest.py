@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.common import bind_source, manifest_path, refused_path, stage_main, write_json, write_parquet
+from pipelines.common import manifest_path, refused_path, stage_main, write_json, write_parquet
 from tastemaker.config import Params
 from tastemaker.caches import read_cache
 from tastemaker.ingest import MANIFEST_COLUMNS, ingest
+from tastemaker.source_binding import bind_source, check_source
 
 
 def run(params: Params, source: str | None = None) -> dict:
     source = source or params.ingest.source
-    bind_source(params, source)
+    check_source(params.paths.state, source)
     previous_path = manifest_path(params)
     # The manifest only saves copying unchanged files again: a damaged one means copying everything.
     previous = read_cache(previous_path, MANIFEST_COLUMNS)
     result = ingest(source, params.paths.raw, previous)
     write_parquet(result.manifest, previous_path)
+    if len(result.manifest):  # an empty folder ties the project to nothing
+        bind_source(params.paths.state, source)
     write_json({rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},
                refused_path(params))
     return result.summary()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import bound_source, lineage, read_stage_parquet, stage_main, write_csv, write_json
+from pipelines.common import lineage, read_stage_parquet, stage_main, write_csv, write_json
 from tastemaker.audio import feature_set_version
 from tastemaker.config import Params
 from tastemaker.endpoints import resolve_endpoints
@@ -17,6 +17,7 @@ from tastemaker.ranking.evaluation import with_truth
 from tastemaker.ranking.fraud import FraudRules, filter_quality
 from tastemaker.ranking.judging import shuffle_track_audio
 from tastemaker.ranking.training import train_and_register
+from tastemaker.source_binding import bound_source
 from tastemaker.world.truth import truth_dir_for
 
 APPEAL_FILE = "appeal.parquet"
@@ -38,7 +39,7 @@ def truth_folder(params: Params) -> Path | None:
     """The hidden truth of the landing zone this project ingested (a demo world), or the one named."""
     if params.train.truth_dir is not None:
         return params.train.truth_dir
-    source = bound_source(params)
+    source = bound_source(params.paths.state)
     if source is None or "://" in source:
         return None
     return truth_dir_for(Path(source))

@@ -30,6 +30,7 @@ from tastemaker.health import check_backends
 from tastemaker.portal.cli import app as portal_app
 from tastemaker.locking import ensure_unlocked
 from tastemaker.publication import store
+from tastemaker.source_binding import check_source
 from tastemaker.world.cli import app as world_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
@@ -51,10 +52,10 @@ def run(
     """Take in the delivery, score and publish with the current champion (training first when there is
     none yet, or with --retrain), as one Prefect flow run, and print a summary."""
     params = load_params()
-    _require_source(source or params.ingest.source)
+    ensure_unlocked(params.paths.state)  # the flow run takes the lock itself; this only fails fast
+    _require_source(params, source or params.ingest.source)
     command = ([sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
                + (["--retrain"] if retrain else []))
-    ensure_unlocked(params.paths.state)  # the flow run takes the lock itself; this only fails fast
     if subprocess.run(command, env=flow_environment(params)).returncode != 0:
         raise typer.Exit(1)
     print_summary(params)
@@ -98,9 +99,9 @@ def validate(
 ):
     """Ingest and validate a delivery alone; print what was accepted and quarantined."""
     params = load_params()
-    _require_source(source or params.ingest.source)
-    report_path = params.paths.validation_report
     ensure_unlocked(params.paths.state)
+    _require_source(params, source or params.ingest.source)
+    report_path = params.paths.validation_report
     report_path.unlink(missing_ok=True)
     command = [sys.executable, "-m", "pipelines.delivery"] + (["--source", source] if source else [])
     completed = subprocess.run(command, stdout=subprocess.DEVNULL)
@@ -227,10 +228,11 @@ def _publication_db(params: Params):
     return store.connect(resolve_endpoints(params.paths.state).publication_db_url)
 
 
-def _require_source(source: str) -> None:
+def _require_source(params: Params, source: str) -> None:
     filesystem, root = fsspec.core.url_to_fs(source)
     if not filesystem.isdir(root):
         raise UserError(f"source folder not found: {source}")
+    check_source(params.paths.state, source)
 
 
 def _parse_date(text: str) -> dt.date:

@@ -96,7 +96,7 @@ def test_missing_source_is_a_one_line_error(ran):
 def test_a_second_run_in_the_same_project_is_refused_while_the_first_works(ran):
     project, _ = ran
     with FileLock(project / ".tastemaker" / "run.lock"):  # what a first `tastemaker run` holds
-        for command in (["run"], ["train"], ["validate"]):
+        for command in (["run", "--source", "w"], ["train"], ["validate", "--source", "w"]):
             assert_one_line_error(tastemaker(project, *command), "another run is working in this project")
 
 
@@ -131,7 +131,7 @@ def registered_versions(project) -> list[str]:
 def test_a_daily_run_scores_with_the_champion_and_registers_no_new_version(ran):
     project, _ = ran
     before = registered_versions(project)
-    completed = tastemaker(project, "run")
+    completed = tastemaker(project, "run", "--source", "w")
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert registered_versions(project) == before and before
     assert "Pitches for" in completed.stdout

@@ -108,7 +108,7 @@ def test_no_planted_script_runs_in_any_page(hostile_project):
 def test_no_csv_export_starts_a_formula(hostile_project):
     exports = [path for path in hostile_project.rglob("*.csv")
                if "landing" not in path.parts and "raw" not in path.parts]
-    assert any(path.name == "per_artist.csv" for path in exports)
+    assert any(path.parent.name == "sheets" for path in exports)  # pitch sheets carry titles and names
     for path in exports:
         with path.open(newline="") as stream:
             for row in csv.reader(stream):

@@ -36,7 +36,7 @@ async def markdown_artifact(key: str) -> str:
 async def ingest_attempts(flow_run_id) -> int:
     async with get_client() as client:
         task_runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    return next(run.run_count for run in task_runs if run.task_key.startswith("ingest"))
+    return next(run.run_count for run in task_runs if run.task_key.startswith("delivery"))
 
 
 def test_flow_publishes_recommendations_for_every_artist(prefect_api, project):

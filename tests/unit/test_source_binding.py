@@ -1,0 +1,28 @@
+"""One project, one landing zone: bound on first use, the same folder however it is spelt, others refused."""
+
+import pytest
+
+from tastemaker.errors import UserError
+from tastemaker.source_binding import bind_source, bound_source, check_source
+
+
+def test_the_first_source_binds_and_another_is_refused_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "w").mkdir()
+    state = tmp_path / ".tastemaker"
+    assert bound_source(state) is None
+    bind_source(state, "w")
+    bind_source(state, "./w")  # the same folder, spelt another way
+    check_source(state, str(tmp_path / "w"))
+    assert bound_source(state) == str(tmp_path / "w")
+    with pytest.raises(UserError, match="belong to .*w, not .*w2") as refused:
+        bind_source(state, "w2")
+    assert "\n" not in str(refused.value)
+    assert bound_source(state) == str(tmp_path / "w")
+
+
+def test_an_object_store_url_is_its_own_identity(tmp_path):
+    state = tmp_path / ".tastemaker"
+    bind_source(state, "s3://label/landing")
+    with pytest.raises(UserError):
+        check_source(state, "s3://label/other")
