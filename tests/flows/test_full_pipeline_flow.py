@@ -66,7 +66,7 @@ def test_quarantine_threshold_stops_the_flow_with_the_report_written(prefect_api
     assert state.is_failed()
     with pytest.raises(QuarantineThresholdExceeded, match="streams: 1 of"):
         state.result()
-    report = json.loads((project / "data/validated/report.json").read_text())
+    report = json.loads(load_params().paths.validation_report.read_text())  # a refused delivery's report
     assert report["tables"]["streams"]["quarantined"] == 1
     assert not (project / "data/features").exists()  # nothing ran past validation
 
