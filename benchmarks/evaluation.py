@@ -7,16 +7,18 @@ intervals against them, end to end NDCG@10 and retrieval recall, and checks the 
 sound can fill: on cold tracks, the oracle without sound and the genre+popularity ranker must stay
 at most 0.70x and 0.75x the oracle.
 
-    python benchmarks/evaluation.py --seeds 3 [--preset demo] [--json out.json]
+    python benchmarks/evaluation.py --seeds 3 [--preset demo] [--seed N ...] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -80,13 +82,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--preset", default="demo")
+    parser.add_argument("--seed", type=int, action="append", help="these seeds instead (repeatable)")
     parser.add_argument("--json", type=Path, help="write every seed's metrics here")
     arguments = parser.parse_args()
     results, held = {}, True
-    for seed in SEEDS[: arguments.seeds]:
+    for seed in arguments.seed or SEEDS[: arguments.seeds]:
         started = time.perf_counter()
-        with tempfile.TemporaryDirectory(prefix=f"evaluation-{seed}-") as folder:
-            result = run_world(arguments.preset, seed, Path(folder))
+        # One process per world: MLflow and Prefect keep process-wide state about the store they last used.
+        with tempfile.TemporaryDirectory(prefix=f"evaluation-{seed}-") as folder, \
+                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            result = pool.submit(run_world, arguments.preset, seed, Path(folder)).result()
         results[seed] = result
         print("\n".join(describe(seed, result)), flush=True)
         ratios = room_for_sound(result)
