@@ -23,7 +23,7 @@ from mlflow import MlflowClient
 from pipelines import features, ingest, train, validate
 from tastemaker.config import load_params
 from tastemaker.ranking.dataset import model_input, split_by_time
-from tastemaker.ranking.evaluation import ndcg_per_query
+from tastemaker.ranking.evaluation import ndcg_per_query, with_truth
 from tests.conftest import free_port, inside, make_project
 
 pytestmark = pytest.mark.slow
@@ -121,7 +121,10 @@ def test_champion_loads_back_through_the_server_and_scores_like_training(trackin
     folder, params, summary = trained
     with inside(folder):
         tables = train.read_inputs(params)
+        truth = train.read_truth(params)
     data = split_by_time(**tables, settings=train.split_settings(params))
+    if truth is not None:
+        data.evaluation = with_truth(data.evaluation, *truth)
     mlflow.set_tracking_uri(url)
     mlflow.set_registry_uri(url)
     model = mlflow.pyfunc.load_model(f"models:/{params.train.model_name}@champion")
