@@ -37,5 +37,7 @@ def test_the_flow_run_itself_takes_the_lock(project):
 def test_a_stage_releases_the_lock_when_it_ends(project):
     params = load_params()
     stage_main(lambda params: {})
-    with held_lock(params).acquire(timeout=0):
-        pass
+    after = held_lock(params)
+    after.acquire(timeout=0)  # raises Timeout if the stage had kept it
+    assert after.is_locked
+    after.release()
