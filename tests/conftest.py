@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -23,6 +24,14 @@ def tiny_params() -> dict:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["features"]["workers"] = 1
     return params
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_event_loop_left_running():
+    """A module that leaves an asyncio loop running in the main thread (an open sync Playwright does) makes
+    Prefect hand coroutines to every later test: fail in the module that leaks it, not far away."""
+    yield
+    assert asyncio._get_running_loop() is None, "this module left an asyncio loop running in the main thread"
 
 
 @pytest.fixture(scope="session")

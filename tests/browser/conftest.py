@@ -57,8 +57,10 @@ def _wait_for(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
     raise RuntimeError(f"the portal did not answer within {seconds} s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped on purpose: an open sync Playwright keeps an asyncio loop running in the main thread, and
+    every later test that calls Prefect or Playwright would then find itself "inside" that loop."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
     from playwright.sync_api import sync_playwright
