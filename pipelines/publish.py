@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipelines.common import lineage, read_json, stage_main
 from pipelines.train import read_inputs
+from tastemaker import tracking
 from tastemaker.config import Params
 from tastemaker.effect.exploration import explore
 from tastemaker.endpoints import resolve_endpoints
@@ -25,7 +26,9 @@ from tastemaker.ranking.bands import expected_streams
 from tastemaker.ranking.dataset import as_of_date
 from tastemaker.ranking.outcomes import placements
 from tastemaker.ranking.pitches import in_territories, mark_control, select_pitches
-from tastemaker.ranking.reasons import explain
+from tastemaker.ranking.contributions import faithfulness
+from tastemaker.ranking.reasons import cited_group, explain
+from tastemaker.ranking.scoring import explain_pairs
 
 EXPLORATION_REASON = "exploration: drawn at random among the eligible candidates, to measure what the model adds"
 
@@ -46,9 +49,7 @@ def run(params: Params) -> dict:
                                             rules.band_min_placements))
     placed = placements(tables["streams"], playlists)
     auto_tags = pd.read_parquet(params.paths.features / "auto_tags.parquet")
-    pitches["reasons"] = explain(pitches, catalog, playlists, placed, tables["features"], auto_tags)
-    pitches.loc[pitches["is_explore"], "reasons"] = pitches.loc[pitches["is_explore"], "reasons"].map(
-        lambda reasons: json.dumps([EXPLORATION_REASON, *json.loads(reasons)]))
+    pitches["reasons"], faithful = explain_model_pitches(params, scoring, tables, pitches, placed, auto_tags)
     pitches["is_control"] = mark_control(pitches, params.publish.control_share, params.publish.control_seed,
                                          run_date.isoformat())
     run_id = f"{run_date.isoformat()}-v{scoring['model_version']}-{provenance.data_version[:8]}"
@@ -78,9 +79,26 @@ def run(params: Params) -> dict:
                           pd.read_parquet(deep_tags_path) if deep_tags_path.is_file() else None)
     receipt = publish_everywhere(store.connect(endpoints.publication_db_url), out, publication_journal(params),
                                  header, recommendations, similar, params.publish.keep_days,
-                                 {"database": endpoints.described()["publications"]}, sheets_by_artist(sheets))
+                                 {"database": endpoints.described()["publications"],
+                                  "reasons_faithfulness": round(faithful, 4)}, sheets_by_artist(sheets))
     prune_publication_files(out / "files", params.publish.keep_days, run_date)
     return receipt
+
+
+def explain_model_pitches(params: Params, scoring: dict, tables: dict, pitches: pd.DataFrame, placed: pd.DataFrame,
+                          auto_tags: pd.DataFrame) -> tuple[pd.Series, float]:
+    """Reasons from the contributions of the model version that scored them, and their faithfulness: the share
+    of model pitches whose score drops when the evidence their first reason cites is removed. Exploration
+    picks were drawn at random, so they get that reason and no model reason."""
+    tracking.connect(resolve_endpoints(params.paths.state))
+    model = tracking.load_ranker(tracking.version_uri(scoring["model_name"], scoring["model_version"]))
+    served = tables["playlists"][~tables["playlists"]["playlist_id"].isin(scoring["suspect_playlists"])]
+    chosen = pitches[~pitches["is_explore"]]
+    explained = explain_pairs(model, chosen, tables["catalog"], served, tables["streams"], tables["features"])
+    reasons = pd.Series(json.dumps([EXPLORATION_REASON]), index=pitches.index, dtype=object)
+    reasons[chosen.index] = explain(chosen, explained, tables["catalog"], tables["playlists"], placed, auto_tags)
+    cited = reasons[chosen.index].map(lambda found: cited_group(json.loads(found)[0]))
+    return reasons, faithfulness(model.booster, explained[model.columns], cited, model.background)
 
 
 def publication_journal(params: Params):

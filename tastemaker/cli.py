@@ -180,14 +180,16 @@ def print_summary(params: Params) -> None:
     publication = json.loads((paths.publication / "publication.json").read_text())
     console.rule("Tastemaker run")
     console.print(f"tracks processed: {len(catalog)}  artists: {catalog['artist_id'].nunique()}")
-    console.print(f"MLflow run: {model['run_id']}  ({resolve_endpoints(paths.state).described()['mlflow']})")
+    # Lines that carry paths or URLs are never folded, so they can be copied whole from any terminal.
+    console.print(f"MLflow run: {model['run_id']}  ({resolve_endpoints(paths.state).described()['mlflow']})",
+                  soft_wrap=True)
     champion = f"alias champion -> version {model['champion_version']}"
     console.print(f"registered model: {model['model_name']} version {model['model_version']} "
                   f"({'champion' if model['promoted'] else 'challenger'}; {champion})")
     console.print(headline_line(model["headline"], json.loads((paths.training / "metrics.json").read_text())))
     console.print(f"publication: {publication['database']} and {paths.publication / 'recommendations.parquet'} "
                   f"({publication['pitches']} pitches for {publication['artists']} artists, "
-                  f"run date {publication['run_date']})")
+                  f"run date {publication['run_date']})", soft_wrap=True)
     published = pd.read_parquet(paths.publication / "recommendations.parquet")
     first_artist = published.sort_values("artist_name")["artist_id"].iloc[0]
     _print_pitches(published[published["artist_id"] == first_artist].head(5))

@@ -32,11 +32,16 @@ class PromotionDecision:
     cold_difference: Interval | None = None
 
 
+def connect(endpoints: Endpoints) -> None:
+    """Point MLflow's tracking and registry at the configured store."""
+    mlflow.set_tracking_uri(endpoints.mlflow_tracking_uri)
+    mlflow.set_registry_uri(endpoints.mlflow_tracking_uri)
+
+
 def use_experiment(endpoints: Endpoints, name: str) -> str:
     """Point MLflow at the tracking store and make `name` the active experiment (created on first use),
     so that every run started afterwards, nested ones included, lands in it; returns its id."""
-    mlflow.set_tracking_uri(endpoints.mlflow_tracking_uri)
-    mlflow.set_registry_uri(endpoints.mlflow_tracking_uri)
+    connect(endpoints)
     experiment = mlflow.get_experiment_by_name(name)
     experiment_id = (experiment.experiment_id if experiment is not None
                      else mlflow.create_experiment(name, artifact_location=endpoints.mlflow_artifact_root))
@@ -46,6 +51,15 @@ def use_experiment(endpoints: Endpoints, name: str) -> str:
 
 def champion_uri(model_name: str) -> str:
     return f"models:/{model_name}@{CHAMPION}"
+
+
+def version_uri(model_name: str, version: str | int) -> str:
+    return f"models:/{model_name}/{version}"
+
+
+def load_ranker(uri: str):
+    """The registered ranker itself (a `RankerModel`), for what the pyfunc interface cannot ask: why a score."""
+    return mlflow.pyfunc.load_model(uri).unwrap_python_model()
 
 
 def current_champion_version(client: MlflowClient, model_name: str) -> str | None:

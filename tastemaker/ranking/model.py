@@ -14,16 +14,29 @@ import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 
+from tastemaker.ranking.contributions import background_sample, group_contributions
 from tastemaker.ranking.pair_features import FeatureScaler, model_features
 
+BACKGROUND_PAIRS = 64  # typical pairs that lend removed evidence (ranking.contributions); 64 keeps the mean stable
+
+
 class RankerModel(mlflow.pyfunc.PythonModel):
-    def __init__(self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str]):
+    def __init__(self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str],
+                 background: pd.DataFrame):
         self.booster = booster
         self.scaler = scaler
         self.columns = columns
+        self.background = background  # typical training pairs' features: what removed evidence is replaced by
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> np.ndarray:
-        return self.booster.predict(model_features(model_input, self.scaler)[self.columns])
+        return self.booster.predict(self.features(model_input))
+
+    def features(self, model_input: pd.DataFrame) -> pd.DataFrame:
+        return model_features(model_input, self.scaler)[self.columns]
+
+    def contributions(self, model_input: pd.DataFrame) -> pd.DataFrame:
+        """Each evidence group's share of every row's score (see `ranking.contributions`)."""
+        return group_contributions(self.booster, self.features(model_input))
 
     def feature_importance(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -67,7 +80,7 @@ def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads
         valid_sets=valid_sets,
         callbacks=callbacks,
     )
-    return RankerModel(booster, scaler, columns)
+    return RankerModel(booster, scaler, columns, background_sample(features[columns], BACKGROUND_PAIRS, seed))
 
 
 def query_sizes(pairs: pd.DataFrame) -> np.ndarray:

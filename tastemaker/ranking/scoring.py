@@ -20,6 +20,7 @@ import pandas as pd
 
 from tastemaker.ranking import inputs, outcomes
 from tastemaker.ranking.candidates import retrieve_candidates
+from tastemaker.ranking.pair_features import model_features
 
 SCORE_COLUMNS = ["isrc", "playlist_id", "artist_id", "score"]
 
@@ -38,9 +39,7 @@ class ScoredCatalog:
 def score_catalog(model, catalog, playlists, streams, features, candidates_per_track: int,
                   artists_per_batch: int = 200, scheduler_address: str | None = None) -> ScoredCatalog:
     """Scores of every track's candidates; `scheduler_address` (e.g. tcp://host:8786) runs the batches on Dask."""
-    placed = outcomes.placements(streams, playlists)
-    tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(streams, catalog))
-    evidence = inputs.playlist_evidence(placed, tracks, features, playlists["playlist_id"].to_numpy())
+    placed, tracks, evidence = scoring_inputs(catalog, playlists, streams, features)
     pairs = retrieve_candidates(tracks, inputs.profile_means(evidence.sums), playlists, candidates_per_track,
                                 space=evidence.space)
     pairs = pairs.merge(catalog[["isrc", "artist_id"]], on="isrc")
@@ -56,6 +55,29 @@ def score_catalog(model, catalog, playlists, streams, features, candidates_per_t
     placed_keys = placed.set_index(["isrc", "playlist_id"]).index
     result["already_placed"] = result.set_index(["isrc", "playlist_id"]).index.isin(placed_keys)
     return ScoredCatalog(result, pd.DataFrame(failures, columns=["artist_id", "error"]))
+
+
+def scoring_inputs(catalog, playlists, streams, features) -> tuple[pd.DataFrame, pd.DataFrame, inputs.PlaylistEvidence]:
+    """Placements, track inputs and playlist evidence as of the last report: what every pair is scored from."""
+    placed = outcomes.placements(streams, playlists)
+    tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(streams, catalog))
+    return placed, tracks, inputs.playlist_evidence(placed, tracks, features, playlists["playlist_id"].to_numpy())
+
+
+def explain_pairs(model, pairs: pd.DataFrame, catalog, playlists, streams, features) -> pd.DataFrame:
+    """For `pairs` (isrc, playlist_id), row-aligned: the model's evidence-group contributions (`c_<group>`), the
+    features they came from, and the placed track the sound space found nearest (`nearest_isrc`).
+
+    The inputs are rebuilt exactly as `score_catalog` built them, so the contributions add up to the
+    published scores."""
+    _, tracks, evidence = scoring_inputs(catalog, playlists, streams, features)
+    raw = inputs.pair_inputs(pairs[["isrc", "playlist_id"]], tracks, playlists, evidence)
+    found = pairs[["isrc", "playlist_id"]].reset_index().merge(raw, on=["isrc", "playlist_id"], how="left")
+    found = found.set_index("index").rename_axis(pairs.index.name)
+    explained = pd.concat([model_features(found, model.scaler), model.contributions(found).add_prefix("c_")], axis=1)
+    explained["nearest_isrc"] = (evidence.space.nearest_placed_isrc(found) if evidence.space is not None
+                                 else pd.Series(None, index=found.index, dtype=object))
+    return explained.reindex(pairs.index)
 
 
 def score_pairs(model, pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame,

@@ -35,7 +35,7 @@ class SoundSpace:
     stds: np.ndarray
     regression: PLSRegression
     playlist_ids: np.ndarray
-    placed_latent: pd.DataFrame  # per placement: playlist_id, engagement, latent coordinates
+    placed_latent: pd.DataFrame  # per placement: playlist_id, isrc, engagement, latent coordinates
 
     def standardise(self, tracks: pd.DataFrame) -> np.ndarray:
         values = (tracks[self.audio_columns].to_numpy(dtype=float) - self.means) / self.stds
@@ -46,6 +46,8 @@ class SoundSpace:
 
     def pair_inputs(self, pairs: pd.DataFrame) -> pd.DataFrame:
         """The sound-space inputs of `pairs` (isrc, playlist_id and the track's t_* columns), row-aligned."""
+        if pairs.empty:  # e.g. no validation fold (train.validation_days = 0): the regression refuses no rows
+            return pd.DataFrame(columns=SOUND_SPACE_COLUMNS, index=pairs.index, dtype=float)
         tracks = pairs.drop_duplicates("isrc")
         track_row = pd.Index(tracks["isrc"]).get_indexer(pairs["isrc"])
         predicted = self.regression.predict(self.standardise(tracks))
@@ -53,13 +55,21 @@ class SoundSpace:
         known = playlist_column >= 0
         affinity = np.full(len(pairs), np.nan)
         affinity[known] = predicted[track_row[known], playlist_column[known]]
-        similarity, engagement = self._nearest_placed(self.latent(tracks)[track_row], pairs["playlist_id"].to_numpy())
-        return pd.DataFrame({"s_affinity": affinity, "s_nearest_similarity": similarity,
-                             "s_nearest_engagement": engagement}, index=pairs.index)
+        nearest = self._nearest_placed(pairs)
+        return pd.DataFrame({"s_affinity": affinity, "s_nearest_similarity": nearest["similarity"],
+                             "s_nearest_engagement": nearest["engagement"]}, index=pairs.index)
 
-    def _nearest_placed(self, latent: np.ndarray, playlist_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def nearest_placed_isrc(self, pairs: pd.DataFrame) -> pd.Series:
+        """Per pair, the playlist's placed track nearest in this space (the one `s_nearest_*` describe)."""
+        return pd.Series(self._nearest_placed(pairs)["isrc"], index=pairs.index, dtype=object)
+
+    def _nearest_placed(self, pairs: pd.DataFrame) -> dict[str, np.ndarray]:
+        tracks = pairs.drop_duplicates("isrc")
+        latent = self.latent(tracks)[pd.Index(tracks["isrc"]).get_indexer(pairs["isrc"])]
+        playlist_ids = pairs["playlist_id"].to_numpy()
         similarity = np.full(len(playlist_ids), np.nan)
         engagement = np.full(len(playlist_ids), np.nan)
+        isrc = np.full(len(playlist_ids), None, dtype=object)
         coordinates = [column for column in self.placed_latent.columns if column.startswith("z")]
         for playlist_id, placed in self.placed_latent.groupby("playlist_id", sort=False):
             rows = np.flatnonzero(playlist_ids == playlist_id)
@@ -69,7 +79,8 @@ class SoundSpace:
             nearest = np.argmax(cosines, axis=1)
             similarity[rows] = cosines[np.arange(len(rows)), nearest]
             engagement[rows] = placed["engagement"].to_numpy()[nearest]
-        return similarity, engagement
+            isrc[rows] = placed["isrc"].to_numpy()[nearest]
+        return {"similarity": similarity, "engagement": engagement, "isrc": isrc}
 
 
 def fit_sound_space(tracks: pd.DataFrame, placements: pd.DataFrame, playlist_ids: np.ndarray) -> SoundSpace | None:
@@ -94,7 +105,8 @@ def fit_sound_space(tracks: pd.DataFrame, placements: pd.DataFrame, playlist_ids
     space = SoundSpace(audio_columns, means, stds, regression, np.asarray(playlist_ids), pd.DataFrame())
     latent = space.latent(placed_tracks)
     space.placed_latent = pd.DataFrame(latent[rows], columns=[f"z{i}" for i in range(latent.shape[1])]).assign(
-        playlist_id=placed["playlist_id"].to_numpy(), engagement=placed["engagement"].to_numpy(dtype=float))
+        playlist_id=placed["playlist_id"].to_numpy(), engagement=placed["engagement"].to_numpy(dtype=float),
+        isrc=placed["isrc"].to_numpy())
     return space
 
 

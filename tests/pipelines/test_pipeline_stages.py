@@ -3,14 +3,21 @@
 import json
 
 import mlflow
+import numpy as np
 import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
 from pipelines import features, ingest, publish, score, train, validate
+from pipelines.publish import EXPLORATION_REASON
+from pipelines.train import read_inputs
+from tastemaker import tracking
 from tastemaker.config import load_params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.publication import store
+from tastemaker.ranking.contributions import GROUPS
+from tastemaker.ranking.reasons import cited_group
+from tastemaker.ranking.scoring import explain_pairs
 from tests.conftest import inside, make_project
 
 pytestmark = pytest.mark.slow
@@ -120,3 +127,26 @@ def test_similar_artists_are_published_beside_the_pitches(finished):
     weight = params.publish.co_listening_weight
     blended = (1 - weight) * similar["audio_similarity"] + weight * similar["co_listening"]
     assert (similar["similarity"] - blended).abs().max() < 1e-9
+
+
+def test_model_reasons_are_the_models_own_and_exploration_picks_carry_none(finished):
+    """The published scores split exactly into the evidence groups, and the first reason names the largest."""
+    folder, params, summaries = finished
+    with inside(folder):
+        tables = read_inputs(params)
+        published = pd.read_parquet(params.paths.publication / "recommendations.parquet")
+        tracking.connect(resolve_endpoints(params.paths.state))
+        model = tracking.load_ranker(tracking.version_uri(params.train.model_name, summaries["publish"]["model_version"]))
+    reasons = published["reasons"].map(json.loads)
+    assert published["is_explore"].any()
+    assert all(found == [EXPLORATION_REASON] for found in reasons[published["is_explore"]])
+    chosen = published[~published["is_explore"]].reset_index(drop=True)
+    served = tables["playlists"][~tables["playlists"]["playlist_id"].isin(summaries["score"]["suspect_playlists"])]
+    explained = explain_pairs(model, chosen, tables["catalog"], served, tables["streams"], tables["features"])
+    contributions = explained[[f"c_{group}" for group in GROUPS]]
+    bias = model.booster.predict(explained[model.columns], pred_contrib=True)[:, -1]
+    assert np.allclose(contributions.sum(axis=1) + bias, chosen["score"], atol=1e-6)
+    largest = contributions.to_numpy().max(axis=1)
+    cited = reasons[~published["is_explore"]].map(lambda found: cited_group(found[0])).to_numpy()
+    assert np.isclose(contributions.to_numpy()[np.arange(len(chosen)), [GROUPS.index(g) for g in cited]],
+                      largest).mean() >= 0.95
