@@ -6,6 +6,9 @@ INSTALLED := $(VENV)/.installed
 LANDING := data/landing
 DEMO_PRESET ?= demo
 DEMO_SEED ?= 7
+# Test processes: the suite is mostly single-threaded waits and stage runs, so one per core.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: install demo test test-fast repro up down clean
 
@@ -24,11 +27,11 @@ demo: install
 
 ## test: the whole suite (unit, data, model, pipelines, flows, end to end)
 test: install
-	$(BIN)/pytest
+	$(PYTEST)
 
 ## test-fast: everything but the tests marked slow
 test-fast: install
-	$(BIN)/pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 ## repro: the same pipeline through DVC
 repro: install

@@ -17,8 +17,13 @@ RECORD = "source.json"
 
 
 def source_identity(source: str) -> str:
-    """A local folder by its absolute path (so `data/landing` and `./data/landing` are one); URLs as given."""
-    return source if "://" in source else str(Path(source).resolve())
+    """A local folder inside the project by its path from the project folder, so a project moved or copied
+    whole keeps its landing zone; one outside by its absolute path (either way `data/landing` and
+    `./data/landing` are one); URLs as given."""
+    if "://" in source:
+        return source
+    folder, project = Path(source).resolve(), Path.cwd().resolve()
+    return folder.relative_to(project).as_posix() if folder.is_relative_to(project) else str(folder)
 
 
 def bound_source(state: Path) -> str | None:

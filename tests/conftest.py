@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny demo world generated once, and throwaway projects that run on it."""
+"""Shared fixtures: a tiny world generated once, a demo world taken in once, and throwaway projects on them."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from tastemaker.world import generate_world, truth_dir_for
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_SEED = 3
+DEMO_SEED = 0
 
 
-def tiny_params() -> dict:
+def suite_params() -> dict:
     """The repository's params.yaml, with one feature worker: tests share the machine's cores."""
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["features"]["workers"] = 1
@@ -49,7 +51,7 @@ def make_project(folder: Path, landing: Path) -> Path:
     data/landing and its hidden truth beside it, nothing run yet."""
     shutil.copytree(landing, folder / "data" / "landing")
     shutil.copytree(truth_dir_for(landing), truth_dir_for(folder / "data" / "landing"))
-    (folder / "params.yaml").write_text(yaml.safe_dump(tiny_params(), sort_keys=False))
+    (folder / "params.yaml").write_text(yaml.safe_dump(suite_params(), sort_keys=False))
     return folder
 
 
@@ -69,6 +71,48 @@ def inside(folder: Path):
 @pytest.fixture
 def project(tmp_path, tiny_world) -> Path:
     with inside(make_project(tmp_path, tiny_world)) as folder:
+        yield folder
+
+
+@pytest.fixture(scope="session")
+def demo_taken_in(tmp_path_factory) -> Path:
+    """A project on the demo world, ingested, validated and listened to (generating and analysing 240
+    tracks takes minutes): built once per run, shared by the pytest-xdist workers through a lock, and
+    only ever copied (`demo_project`), never run in."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder, done = shared / "demo-taken-in", shared / "demo-taken-in.done"
+    with FileLock(shared / "demo-taken-in.lock"):
+        if not done.exists():
+            from pipelines import features, ingest, validate
+            from tastemaker.config import load_params
+
+            shutil.rmtree(folder, ignore_errors=True)
+            generate_world(folder / "data" / "landing", preset="demo", seed=DEMO_SEED)
+            (folder / "params.yaml").write_text(yaml.safe_dump(suite_params(), sort_keys=False))
+            with inside(folder):
+                params = load_params()
+                for stage in (ingest, validate, features):
+                    stage.run(params)
+            done.touch()
+    return folder
+
+
+def _link_audio_copy_rest(source: str, target: str) -> None:
+    """Audio is never rewritten in place (ingest replaces a file whole), so a hard link is a safe copy."""
+    if f"{os.sep}audio{os.sep}" in source:
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+@pytest.fixture
+def demo_project(tmp_path, demo_taken_in) -> Path:
+    """A throwaway copy of the taken-in demo project, worked in like `project`."""
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_taken_in, folder, copy_function=_link_audio_copy_rest)
+    with inside(folder):
         yield folder
 
 

@@ -6,7 +6,7 @@ import pytest
 import soundfile as sf
 import soxr
 
-from tastemaker.world import generate_world
+from tastemaker.world import generate_world, truth_dir_for
 from tastemaker.world.measure import ANALYSIS_RATE, estimate_key_mode, estimate_tempo
 
 
@@ -34,9 +34,9 @@ def test_tempo_and_mode_are_audible_in_the_tiny_world(tmp_path):
 
 
 @pytest.mark.slow
-def test_tempo_and_mode_are_audible_in_the_demo_world(tmp_path):
-    summary = generate_world(tmp_path / "w", preset="demo", seed=0)
-    tempo_share, mode_share = agreement(summary.landing, summary.truth)
+def test_tempo_and_mode_are_audible_in_the_demo_world(demo_taken_in):
+    landing = demo_taken_in / "data" / "landing"
+    tempo_share, mode_share = agreement(landing, truth_dir_for(landing))
     print(f"demo: tempo agrees for {tempo_share:.1%}, mode for {mode_share:.1%}")
     assert tempo_share >= 0.9
     assert mode_share >= 0.8
