@@ -16,10 +16,9 @@ import io
 import pandas as pd
 
 from tastemaker.audio.deep_tags import GENRES, INSTRUMENTS, MOODS, SUB_STYLES, display_name, ranked, vocals
+from tastemaker.exports import neutralised
 
 TOP_GENRES, TOP_MOODS, TOP_INSTRUMENTS = 2, 3, 2
-# A CSV cell a spreadsheet would run as a formula begins with one of these; such text gets a leading quote.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def pitch_sheets(catalog: pd.DataFrame, auto_tags: pd.DataFrame, deep_tags: pd.DataFrame | None) -> list[dict]:
@@ -63,7 +62,7 @@ def sheets_csv(sheets: list[dict]) -> str:
     writer = csv.DictWriter(out, columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
+        writer.writerow({key: neutralised(value) for key, value in row.items()})
     return out.getvalue()
 
 
@@ -137,13 +136,6 @@ def _text(value) -> str | None:
 def _date_text(value) -> str | None:
     text = _text(value)
     return text[:10] if text else None  # dates and timestamps alike as YYYY-MM-DD
-
-
-def _safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers are left alone."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _empty_sheet() -> dict:

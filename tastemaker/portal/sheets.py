@@ -1,23 +1,16 @@
-"""A track's pitch sheet as CSV, safe to open in a spreadsheet.
-
-Titles, playlist names and curators come from deliveries: a cell starting with = + - @ (or a
-tab or carriage return) would run as a formula, so such cells get a leading apostrophe.
-"""
+"""A track's pitch sheet as CSV, safe to open in a spreadsheet: titles, playlist names and curators
+come from deliveries, so their cells are neutralised as in every export."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from tastemaker.exports import neutralised
+
 SHEET_COLUMNS = ["run_date", "rank", "isrc", "track_title", "playlist_id", "playlist_name", "territory",
                  "followers", "curator", "fit", "expected_streams_low", "expected_streams_high", "release_date",
                  "unreleased", "why"]
-
-
-def neutralised(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def pitch_sheet_csv(pitches: list[dict]) -> str:
