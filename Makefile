@@ -10,7 +10,7 @@ DEMO_SEED ?= 7
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: install demo test test-fast repro up down clean
+.PHONY: install demo test test-fast lint repro up down clean
 
 install: $(INSTALLED)
 
@@ -32,6 +32,11 @@ test: install
 ## test-fast: everything but the tests marked slow
 test-fast: install
 	$(PYTEST) -m "not slow"
+
+## lint: ruff's checks and its formatting, as CI runs them
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## repro: the same pipeline through DVC
 repro: install

@@ -31,6 +31,8 @@ from tastemaker.world.advance import advance_world
 from tastemaker.world.truth import truth_dir_for
 
 REPO = Path(__file__).resolve().parents[1]
+
+
 def project_params() -> dict:
     """The defaults of the params model (always in step with the code that reads them)."""
     params = Params().model_dump(mode="json", by_alias=True)
@@ -54,11 +56,14 @@ def truth(landing: Path) -> dict[str, float]:
     pitches = pd.read_parquet(truth_dir_for(landing) / "pitches.parquet")
     followers = pd.read_csv(landing / "playlists.csv").set_index("playlist_id")["followers"]
     pitched = pitches[pitches["pitched"]].assign(
-        per_follower=lambda rows: 1000 * rows["lift_streams"] / rows["playlist_id"].map(followers))
+        per_follower=lambda rows: 1000 * rows["lift_streams"] / rows["playlist_id"].map(followers)
+    )
     model, random = pitched[~pitched["is_explore"].astype(bool)], pitched[pitched["is_explore"].astype(bool)]
-    return {"lift_per_1k_followers": float(model["per_follower"].mean() - random["per_follower"].mean()),
-            "lift": float(model["lift_streams"].mean() - random["lift_streams"].mean()),
-            "promotion_effect": float(model["lift_streams"].mean())}
+    return {
+        "lift_per_1k_followers": float(model["per_follower"].mean() - random["per_follower"].mean()),
+        "lift": float(model["lift_streams"].mean() - random["lift_streams"].mean()),
+        "promotion_effect": float(model["lift_streams"].mean()),
+    }
 
 
 def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
@@ -71,8 +76,11 @@ def measure(folder: Path, share: float, seed: int, random_policy: bool) -> dict:
     ingest.run(params)
     validate.run(params)
     summary = effect.run(params)
-    return {"estimate": {name: summary[name] for name in ESTIMATES},
-            "truth": truth(Path("data/landing")), "cells": summary["cells"]}
+    return {
+        "estimate": {name: summary[name] for name in ESTIMATES},
+        "truth": truth(Path("data/landing")),
+        "cells": summary["cells"],
+    }
 
 
 def one_seed(preset: str, seed: int, share: float, top_k: int, workdir: Path) -> dict[str, dict]:
@@ -109,16 +117,20 @@ def main() -> None:
         workdir = args.keep or Path(scratch)
         for seed in range(args.seeds):
             started = time.perf_counter()
-            for policy, result in one_seed(args.preset, seed, args.explore_share, args.top_k, Path(workdir)).items():
+            for policy, result in one_seed(
+                args.preset, seed, args.explore_share, args.top_k, Path(workdir)
+            ).items():
                 results.append({"seed": seed, "policy": policy, **result})
                 print(row_text(results[-1]), f"({time.perf_counter() - started:.0f} s)", flush=True)
         os.chdir(REPO)
     for policy in ("champion", "random"):
         mine = [result for result in results if result["policy"] == policy]
         for name in ESTIMATES:
-            print(f"{policy:8s} {name}: interval covers truth in {sum(covered(r, name) for r in mine)}/{len(mine)} seeds;"
-                  f" interval above zero in {sum(_above_zero(r, name) for r in mine)}/{len(mine)};"
-                  f" {pooled_text(mine, name)}")
+            print(
+                f"{policy:8s} {name}: interval covers truth in {sum(covered(r, name) for r in mine)}/{len(mine)} seeds;"
+                f" interval above zero in {sum(_above_zero(r, name) for r in mine)}/{len(mine)};"
+                f" {pooled_text(mine, name)}"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
@@ -130,7 +142,9 @@ def pooled_text(results: list[dict], name: str) -> str:
     if not measured:
         return "pooled: n/a"
     values = np.array([r["estimate"][name]["value"] for r in measured])
-    errors = np.array([(r["estimate"][name]["high"] - r["estimate"][name]["low"]) / (2 * 1.96) for r in measured])
+    errors = np.array(
+        [(r["estimate"][name]["high"] - r["estimate"][name]["low"]) / (2 * 1.96) for r in measured]
+    )
     weights = 1 / errors**2
     mean, error = float(weights @ values / weights.sum()), float(weights.sum() ** -0.5)
     truth_mean = float(np.mean([r["truth"][name] for r in measured]))
@@ -145,7 +159,11 @@ def row_text(result: dict) -> str:
     parts = [f"seed {result['seed']} {result['policy']:8s}"]
     for name in ESTIMATES:
         estimate, true = result["estimate"][name], result["truth"][name]
-        shown = "n/a" if estimate is None else f"{estimate['value']:8.1f} [{estimate['low']:8.1f}, {estimate['high']:8.1f}]"
+        shown = (
+            "n/a"
+            if estimate is None
+            else f"{estimate['value']:8.1f} [{estimate['low']:8.1f}, {estimate['high']:8.1f}]"
+        )
         parts.append(f"{name} {shown} truth {true:8.1f} {'covered' if covered(result, name) else 'MISSED'}")
     return " | ".join(parts)
 

@@ -29,9 +29,22 @@ from tastemaker.world import generate_world
 
 SEEDS = (7, 1, 2, 3, 4, 5, 6, 8, 9, 10)
 SLICES = ("all", "warm", "cold", "unreleased", "genre_missing", "new_artist")
-SHOWN = ("model", "genre_popularity", "ablation_no_audio", "ablation_shuffled_audio", "cosine", "sklearn",
-         "most_followed", "random", "oracle_without_sound", "oracle")
-ROOM = {"oracle_without_sound": 0.70, "genre_popularity": 0.75}  # at most this share of the oracle, cold slice
+SHOWN = (
+    "model",
+    "genre_popularity",
+    "ablation_no_audio",
+    "ablation_shuffled_audio",
+    "cosine",
+    "sklearn",
+    "most_followed",
+    "random",
+    "oracle_without_sound",
+    "oracle",
+)
+ROOM = {
+    "oracle_without_sound": 0.70,
+    "genre_popularity": 0.75,
+}  # at most this share of the oracle, cold slice
 
 
 def run_world(preset: str, seed: int, folder: Path) -> dict:
@@ -53,8 +66,12 @@ def run_world(preset: str, seed: int, folder: Path) -> dict:
 
 def describe(seed: int, result: dict) -> list[str]:
     metrics, headline = result["metrics"], result["summary"]["headline"]
-    lines = [f"seed {seed}: {headline}, queries {metrics['queries']}, "
-             f"boosting rounds {metrics['training']['boosting_rounds']:.0f}"]
+    lines = [
+        (
+            f"seed {seed}: {headline}, queries {metrics['queries']}, "
+            f"boosting rounds {metrics['training']['boosting_rounds']:.0f}"
+        )
+    ]
     for slice_name in SLICES:
         values = metrics[headline][slice_name]
         if values.get("model") is None:
@@ -65,11 +82,19 @@ def describe(seed: int, result: dict) -> list[str]:
             if values.get(name) is None:
                 continue
             interval = intervals.get(f"model_minus_{name}")
-            gap = f" [{interval['low']:+.3f}, {interval['high']:+.3f}]" if interval and interval["low"] is not None else ""
+            gap = (
+                f" [{interval['low']:+.3f}, {interval['high']:+.3f}]"
+                if interval and interval["low"] is not None
+                else ""
+            )
             cells.append(f"{name} {values[name]:.3f}{gap}")
         e2e = metrics[f"e2e_{headline}"][slice_name]["model"]
         recall = metrics["retrieval_recall"][slice_name]["model"]
-        lines.append(f"  {slice_name:13s} " + "; ".join(cells) + f"; end to end {e2e:.3f}; retrieval recall {recall:.3f}")
+        lines.append(
+            f"  {slice_name:13s} "
+            + "; ".join(cells)
+            + f"; end to end {e2e:.3f}; retrieval recall {recall:.3f}"
+        )
     return lines
 
 
@@ -89,8 +114,10 @@ def main() -> None:
     for seed in arguments.seed or SEEDS[: arguments.seeds]:
         started = time.perf_counter()
         # One process per world: MLflow and Prefect keep process-wide state about the store they last used.
-        with tempfile.TemporaryDirectory(prefix=f"evaluation-{seed}-") as folder, \
-                ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with (
+            tempfile.TemporaryDirectory(prefix=f"evaluation-{seed}-") as folder,
+            ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool,
+        ):
             result = pool.submit(run_world, arguments.preset, seed, Path(folder)).result()
         results[seed] = result
         print("\n".join(describe(seed, result)), flush=True)

@@ -126,7 +126,9 @@ def contenders(
 
     def analyse_one(path: Path, with_tagger: bool = False) -> None:
         worker_params = params.model_copy(update={"deep_tagger": with_tagger})
-        result = analyse_chunk([("benchmark", str(path))], worker_params)  # exactly what a worker does per file
+        result = analyse_chunk(
+            [("benchmark", str(path))], worker_params
+        )  # exactly what a worker does per file
         assert not result.failures, result.failures
 
     decoded: dict[Path, np.ndarray] = {}
@@ -186,9 +188,13 @@ def speed_ratios(speeds: dict[str, float]) -> str:
     lines = [f"extractor / naive librosa (same window): {speeds[EXTRACTOR] / speeds[NAIVE]:.2f}x"]
     if ESSENTIA in speeds:
         lines.append(f"extractor / Essentia (same descriptors): {speeds[EXTRACTOR] / speeds[ESSENTIA]:.2f}x")
-    lines.append(f"decode of the window / extractor (decode incl.): {speeds[DECODE] / speeds[EXTRACTOR]:.2f}x")
-    lines.append(f"deep tagger alone: {speeds[TAGGER]:.0f}x real time per core on the analysed window "
-                 f"(goal 100x); adding it to the extractor costs {speeds[EXTRACTOR] / speeds[BOTH]:.2f}x its time")
+    lines.append(
+        f"decode of the window / extractor (decode incl.): {speeds[DECODE] / speeds[EXTRACTOR]:.2f}x"
+    )
+    lines.append(
+        f"deep tagger alone: {speeds[TAGGER]:.0f}x real time per core on the analysed window "
+        f"(goal 100x); adding it to the extractor costs {speeds[EXTRACTOR] / speeds[BOTH]:.2f}x its time"
+    )
     return "\n".join(lines)
 
 
@@ -212,10 +218,17 @@ def peak_memory(files: list[Path]) -> str:
     )
     lines = ["Peak RSS of one process analysing every file (MB): imports, after the worker's warm-up, peak"]
     for label, switch in (("extractor alone", "off"), ("extractor + deep tagger", "on")):
-        done = subprocess.run([sys.executable, "-c", script, switch], input=json.dumps([str(f) for f in files]),
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script, switch],
+            input=json.dumps([str(f) for f in files]),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         imported, warmed, peak = map(float, done.stdout.split()[-3:])
-        lines.append(f"  {label}: {imported:.0f}, {warmed:.0f}, {peak:.0f} (+{peak - imported:.0f} above imports)")
+        lines.append(
+            f"  {label}: {imported:.0f}, {warmed:.0f}, {peak:.0f} (+{peak - imported:.0f} above imports)"
+        )
     return "\n".join(lines)
 
 
@@ -454,13 +467,17 @@ def synthesise_dense_music(folder: Path, count: int, seconds: float) -> None:
         audio = np.zeros((frames, 2), dtype=np.float32)
         for channel in range(2):
             detune = 1 + 0.004 * (channel - 0.5)
-            chord = sum(((root * ratio * detune * t) % 1.0) * 2 - 1 for ratio in (1, 1.5, 2, 3, 4.0 * 2 ** (4 / 12)))
+            chord = sum(
+                ((root * ratio * detune * t) % 1.0) * 2 - 1 for ratio in (1, 1.5, 2, 3, 4.0 * 2 ** (4 / 12))
+            )
             distorted = np.tanh(2.5 * chord).astype(np.float32)
             noise = rng.standard_normal(frames).astype(np.float32)  # white: flat up to 22 kHz
             pulse = (0.4 + 0.6 * np.exp(-((t % beat) / beat) * 6)).astype(np.float32)
             audio[:, channel] = 0.45 * distorted + 0.25 * noise * pulse + 0.1 * np.roll(noise, 441 + channel)
         audio *= np.float32(0.9 / np.abs(audio).max())
-        with soundfile.SoundFile(folder / f"dense{i:03d}.ogg", "w", sr, 2, format="OGG", subtype="VORBIS") as out:
+        with soundfile.SoundFile(
+            folder / f"dense{i:03d}.ogg", "w", sr, 2, format="OGG", subtype="VORBIS"
+        ) as out:
             for start in range(0, frames, sr * 10):
                 out.write(audio[start : start + sr * 10])
 

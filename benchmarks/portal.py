@@ -58,10 +58,18 @@ def build_project(landing: Path, folder: Path, users: int, seed: int, workers: i
     os.chdir(folder)
     settings = load_settings(params)
     run_date = recommendations["run_date"].iloc[0]
-    header = {"run_date": run_date, "run_id": "benchmark", "published_at": dt.datetime.now(dt.UTC),
-              "model_name": "tastemaker-ranker", "model_version": "1", "data_version": "benchmark",
-              "git_commit": "benchmark", "params_hash": "benchmark",
-              "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations)}
+    header = {
+        "run_date": run_date,
+        "run_id": "benchmark",
+        "published_at": dt.datetime.now(dt.UTC),
+        "model_name": "tastemaker-ranker",
+        "model_version": "1",
+        "data_version": "benchmark",
+        "git_commit": "benchmark",
+        "params_hash": "benchmark",
+        "artists": int(recommendations["artist_id"].nunique()),
+        "pitches": len(recommendations),
+    }
     store.publish(store.connect(settings.publication_db_url), header, recommendations, 30)
     engine = tables.connect(settings.portal_db_url)
     artists = list(rng.choice(recommendations["artist_id"].unique(), size=users, replace=False))
@@ -76,15 +84,30 @@ def synthetic_publication(catalog: pd.DataFrame, playlists: pd.DataFrame, rng) -
     rows = rows.reset_index(drop=True)
     chosen = playlists.iloc[rng.integers(0, len(playlists), len(rows))].reset_index(drop=True)
     low = rng.integers(20, 2000, len(rows))
-    return pd.DataFrame({
-        "run_date": dt.date(2026, 6, 30), "run_id": "benchmark", "model_name": "tastemaker-ranker",
-        "model_version": "1", "data_version": "benchmark", "artist_id": rows["artist_id"],
-        "artist_name": rows["artist_name"], "rank": rows.groupby("artist_id").cumcount() + 1, "isrc": rows["isrc"],
-        "track_title": rows["title"], "playlist_id": chosen["playlist_id"], "playlist_name": chosen["name"],
-        "score": rng.normal(0, 1, len(rows)), "expected_streams_low": low, "expected_streams_high": low * 3,
-        "reasons": json.dumps(["sounds like a track the playlist carries", "genre match", "audience overlap"]),
-        "is_control": rng.random(len(rows)) < 0.2, "is_explore": rng.random(len(rows)) < 0.1,
-    })
+    return pd.DataFrame(
+        {
+            "run_date": dt.date(2026, 6, 30),
+            "run_id": "benchmark",
+            "model_name": "tastemaker-ranker",
+            "model_version": "1",
+            "data_version": "benchmark",
+            "artist_id": rows["artist_id"],
+            "artist_name": rows["artist_name"],
+            "rank": rows.groupby("artist_id").cumcount() + 1,
+            "isrc": rows["isrc"],
+            "track_title": rows["title"],
+            "playlist_id": chosen["playlist_id"],
+            "playlist_name": chosen["name"],
+            "score": rng.normal(0, 1, len(rows)),
+            "expected_streams_low": low,
+            "expected_streams_high": low * 3,
+            "reasons": json.dumps(
+                ["sounds like a track the playlist carries", "genre match", "audience overlap"]
+            ),
+            "is_control": rng.random(len(rows)) < 0.2,
+            "is_explore": rng.random(len(rows)) < 0.1,
+        }
+    )
 
 
 def start_portal(folder: Path, port: int) -> subprocess.Popen:
@@ -93,7 +116,9 @@ def start_portal(folder: Path, port: int) -> subprocess.Popen:
     env.pop("TASTEMAKER_DB_URL", None)
     env.pop("TASTEMAKER_PORTAL_DB_URL", None)
     command = [str(Path(sys.executable).parent / "tastemaker"), "portal", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 300  # each worker loads the catalog; slow on a busy machine
     while time.monotonic() < deadline:
         try:
@@ -105,11 +130,14 @@ def start_portal(folder: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the portal did not start within 300 s")
 
 
-def user_session(base: str, index: int, artist: str, requests: int, stop_at: float, timings: dict, lock) -> None:
+def user_session(
+    base: str, index: int, artist: str, requests: int, stop_at: float, timings: dict, lock
+) -> None:
     with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-        signed_in = client.post("/login", data={"csrf_token": token, "email": f"user{index}@bench.test",
-                                                "password": PASSWORD})
+        signed_in = client.post(
+            "/login", data={"csrf_token": token, "email": f"user{index}@bench.test", "password": PASSWORD}
+        )
         assert signed_in.status_code == 200 and "Sign out" in signed_in.text, signed_in.status_code
         routes = {"home page": f"/artists/{artist}", "API pitches": f"/api/v1/artists/{artist}/pitches"}
         for number in range(requests):
@@ -125,7 +153,9 @@ def user_session(base: str, index: int, artist: str, requests: int, stop_at: flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--landing", type=Path, required=True, help="landing zone of a generated world")
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=100, help="requests per user at most")
@@ -145,9 +175,12 @@ def main() -> None:
             timings, lock = {"home page": [], "API pitches": []}, threading.Lock()
             stop_at = time.monotonic() + args.max_seconds
             base = f"http://127.0.0.1:{args.port}"
-            threads = [threading.Thread(target=user_session, args=(base, index, artist, args.requests, stop_at,
-                                                                   timings, lock))
-                       for index, artist in enumerate(artists)]
+            threads = [
+                threading.Thread(
+                    target=user_session, args=(base, index, artist, args.requests, stop_at, timings, lock)
+                )
+                for index, artist in enumerate(artists)
+            ]
             process = psutil.Process(server.pid)
             cpu_before = _cpu_seconds(process)
             load_started = time.perf_counter()
@@ -172,13 +205,17 @@ def _cpu_seconds(process: psutil.Process) -> float:
 
 def report(timings: dict[str, list[float]], wall: float, users: int, server_cpu: float) -> None:
     total = sum(len(values) for values in timings.values())
-    print(f"{users} users, {total} requests in {wall:.1f} s (sign-ins included): {total / wall:.0f} requests/s; "
-          f"server CPU {1000 * server_cpu / total:.1f} ms a request; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"{users} users, {total} requests in {wall:.1f} s (sign-ins included): {total / wall:.0f} requests/s; "
+        f"server CPU {1000 * server_cpu / total:.1f} ms a request; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     print(f"{'route':<12} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, values in timings.items():
         ms = np.array(values) * 1000
-        print(f"{kind:<12} {len(ms):>8} {np.percentile(ms, 50):>8.1f} {np.percentile(ms, 95):>8.1f} {ms.max():>8.1f}")
+        print(
+            f"{kind:<12} {len(ms):>8} {np.percentile(ms, 50):>8.1f} {np.percentile(ms, 95):>8.1f} {ms.max():>8.1f}"
+        )
 
 
 if __name__ == "__main__":

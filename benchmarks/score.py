@@ -57,10 +57,18 @@ FEATURE_NOISE = 0.3
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--world", type=Path, help="an existing `large` world (generated there when missing)")
-    parser.add_argument("--dask-workers", type=int, nargs="*", default=[], metavar="N",
-                        help="also score on a LocalCluster of N workers (several values: one run each)")
+    parser.add_argument(
+        "--dask-workers",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="N",
+        help="also score on a LocalCluster of N workers (several values: one run each)",
+    )
     parser.add_argument("--train-tracks", type=int, default=3000, help="tracks sampled to train the model")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="tastemaker-score-bench-"))
@@ -70,8 +78,10 @@ def main() -> None:
     print(describe_machine())
     tables = read_landing(world)
     tables["features"] = synthetic_features(tables["catalog"], truth_tracks(world))
-    print(f"world: {len(tables['catalog']):,} tracks, {len(tables['playlists']):,} playlists, "
-          f"{len(tables['streams']):,} report rows, {tables['features'].shape[1] - 1} feature columns")
+    print(
+        f"world: {len(tables['catalog']):,} tracks, {len(tables['playlists']):,} playlists, "
+        f"{len(tables['streams']):,} report rows, {tables['features'].shape[1] - 1} feature columns"
+    )
     with phase("train a model on a sample (not part of the budget)"):
         model = train_on_sample(tables, args.train_tracks)
     timings, local_scores = run_daily_phases(model, tables, scratch)
@@ -82,7 +92,9 @@ def main() -> None:
 
 def generate_large_world(out: Path) -> None:
     """In a child process, so the generator's own memory peak is not counted as scoring's."""
-    code = f"from tastemaker.world import generate_world; generate_world({str(out)!r}, preset='large', seed=0)"
+    code = (
+        f"from tastemaker.world import generate_world; generate_world({str(out)!r}, preset='large', seed=0)"
+    )
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     print(f"generated the large world at {out} in {time.perf_counter() - start:.0f} s")
@@ -98,8 +110,10 @@ def describe_machine() -> str:
 def read_landing(world: Path) -> dict[str, pd.DataFrame]:
     catalog = pd.read_csv(world / "catalog.csv", dtype={"isrc": "string", "artist_id": "string"})
     playlists = pd.read_csv(world / "playlists.csv", dtype={"playlist_id": "string", "territory": "string"})
-    reports = [pd.read_csv(path, engine="pyarrow", dtype={"playlist_id": "string"})
-               for path in sorted((world / "streams").glob("*.csv"))]
+    reports = [
+        pd.read_csv(path, engine="pyarrow", dtype={"playlist_id": "string"})
+        for path in sorted((world / "streams").glob("*.csv"))
+    ]
     streams = pd.concat(reports, ignore_index=True)
     streams["date"] = pd.to_datetime(streams["date"])
     return {"catalog": catalog, "playlists": playlists, "streams": streams}
@@ -128,13 +142,23 @@ def train_on_sample(tables: dict[str, pd.DataFrame], track_count: int):
     """The train stage's split and ranker on `track_count` random tracks, wrapped to score like the champion."""
     catalog = tables["catalog"].sample(track_count, random_state=0)
     chosen = set(catalog["isrc"])
-    sample = {"catalog": catalog, "playlists": tables["playlists"],
-              "streams": tables["streams"][tables["streams"]["isrc"].isin(chosen)],
-              "features": tables["features"][tables["features"]["isrc"].isin(chosen)]}
+    sample = {
+        "catalog": catalog,
+        "playlists": tables["playlists"],
+        "streams": tables["streams"][tables["streams"]["isrc"].isin(chosen)],
+        "features": tables["features"][tables["features"]["isrc"].isin(chosen)],
+    }
     params = TrainParams()
-    settings = SplitSettings(holdout_days=7, validation_days=7, label_window_days=7,
-                             negatives_per_query=params.negatives_per_query, evaluation_queries=100,
-                             evaluation_playlists=100, candidates_per_track=30, seed=params.seed)
+    settings = SplitSettings(
+        holdout_days=7,
+        validation_days=7,
+        label_window_days=7,
+        negatives_per_query=params.negatives_per_query,
+        evaluation_queries=100,
+        evaluation_playlists=100,
+        candidates_per_track=30,
+        seed=params.seed,
+    )
     training = split_by_time(**sample, settings=settings).training
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
     return Champion(fit_ranker(training, hyperparameters, seed=params.seed, threads=params.threads))
@@ -150,29 +174,44 @@ class Champion:
         return self.ranker.predict(None, raw)
 
 
-def run_daily_phases(model, tables: dict[str, pd.DataFrame], scratch: Path) -> tuple[dict[str, float], pd.DataFrame]:
+def run_daily_phases(
+    model, tables: dict[str, pd.DataFrame], scratch: Path
+) -> tuple[dict[str, float], pd.DataFrame]:
     timings: dict[str, float] = {}
     rules = PublishParams()
     with phase("score: retrieval + ranking", timings):
-        scored = score_catalog(model, **tables, candidates_per_track=ScoreParams().candidates_per_track,
-                               artists_per_batch=ScoreParams().artists_per_batch)
+        scored = score_catalog(
+            model,
+            **tables,
+            candidates_per_track=ScoreParams().candidates_per_track,
+            artists_per_batch=ScoreParams().artists_per_batch,
+        )
     print(f"  {len(scored.scores):,} scored pairs, {len(scored.failures)} failed artists")
     with phase("select pitches", timings):
         pitches = select_pitches(scored.scores, rules)
     with phase("exploration slots", timings):
-        pitches = explore(pitches, scored.scores, rules.explore_share, rules.explore_seed, "2026-06-30",
-                          rules.max_pitches_per_playlist, rules.max_pitches_per_track)
+        pitches = explore(
+            pitches,
+            scored.scores,
+            rules.explore_share,
+            rules.explore_seed,
+            "2026-06-30",
+            rules.max_pitches_per_playlist,
+            rules.max_pitches_per_track,
+        )
     print(f"  {len(pitches):,} pitches for {pitches['artist_id'].nunique():,} artists")
     with phase("expected-streams bands", timings):
         pitches = pitches.join(expected_streams(pitches, tables["streams"], tables["playlists"]))
     with phase("reasons", timings):
         placed = outcomes.placements(tables["streams"], tables["playlists"])
         no_tags = pd.DataFrame(columns=["isrc", "bpm", "mode"])  # a world without audio has no auto-tags
-        pitches["reasons"] = explain(pitches, tables["catalog"], tables["playlists"], placed,
-                                     tables["features"], no_tags)
+        pitches["reasons"] = explain(
+            pitches, tables["catalog"], tables["playlists"], placed, tables["features"], no_tags
+        )
     with phase("similar artists", timings):
-        similar_artists(tables["features"], tables["catalog"], placed, rules.similar_artists_k,
-                        rules.co_listening_weight)
+        similar_artists(
+            tables["features"], tables["catalog"], placed, rules.similar_artists_k, rules.co_listening_weight
+        )
     with phase("publish to SQLite", timings):
         recommendations, header = publish_to_sqlite(pitches, tables, scratch / "publications.db")
     with phase("publication files (JSON + HTML per artist)", timings):
@@ -180,7 +219,9 @@ def run_daily_phases(model, tables: dict[str, pd.DataFrame], scratch: Path) -> t
     return timings, scored.scores
 
 
-def publish_to_sqlite(pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path) -> tuple[pd.DataFrame, dict]:
+def publish_to_sqlite(
+    pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], path: Path
+) -> tuple[pd.DataFrame, dict]:
     """As the publish stage does it: control flags, names, lineage columns, one transaction."""
     run_date = dt.date(2026, 6, 30)
     catalog, playlists = tables["catalog"], tables["playlists"]
@@ -188,12 +229,25 @@ def publish_to_sqlite(pitches: pd.DataFrame, tables: dict[str, pd.DataFrame], pa
     recommendations = pitches.merge(
         catalog[["isrc", "title", "artist_name"]].rename(columns={"title": "track_title"}), on="isrc"
     ).merge(playlists[["playlist_id", "name"]].rename(columns={"name": "playlist_name"}), on="playlist_id")
-    recommendations = recommendations.assign(run_date=run_date, run_id="benchmark", model_name="benchmark",
-                                             model_version="1", data_version="benchmark")
-    header = {"run_date": run_date, "run_id": "benchmark", "published_at": dt.datetime.now(dt.UTC),
-              "model_name": "benchmark", "model_version": "1", "data_version": "benchmark",
-              "git_commit": "0" * 40, "params_hash": "0" * 12,
-              "artists": int(recommendations["artist_id"].nunique()), "pitches": len(recommendations)}
+    recommendations = recommendations.assign(
+        run_date=run_date,
+        run_id="benchmark",
+        model_name="benchmark",
+        model_version="1",
+        data_version="benchmark",
+    )
+    header = {
+        "run_date": run_date,
+        "run_id": "benchmark",
+        "published_at": dt.datetime.now(dt.UTC),
+        "model_name": "benchmark",
+        "model_version": "1",
+        "data_version": "benchmark",
+        "git_commit": "0" * 40,
+        "params_hash": "0" * 12,
+        "artists": int(recommendations["artist_id"].nunique()),
+        "pitches": len(recommendations),
+    }
     store.publish(store.connect(f"sqlite:///{path}"), header, recommendations, keep_days=30)
     return recommendations, header
 
@@ -202,11 +256,19 @@ def score_on_dask(model, tables: dict[str, pd.DataFrame], workers: int, local_sc
     from distributed import LocalCluster
 
     params = ScoreParams()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, phase(f"score on Dask, {workers} worker(s)"):
-        remote = score_catalog(model, **tables, candidates_per_track=params.candidates_per_track,
-                               artists_per_batch=params.artists_per_batch,
-                               scheduler_address=cluster.scheduler_address)
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        phase(f"score on Dask, {workers} worker(s)"),
+    ):
+        remote = score_catalog(
+            model,
+            **tables,
+            candidates_per_track=params.candidates_per_track,
+            artists_per_batch=params.artists_per_batch,
+            scheduler_address=cluster.scheduler_address,
+        )
     identical = local_scores.equals(remote.scores)
     print(f"  identical to the in-process scores: {identical}")
 
@@ -244,6 +306,7 @@ def resident_bytes() -> int:
         except psutil.NoSuchProcess:
             continue
     return total
+
 
 if __name__ == "__main__":
     main()

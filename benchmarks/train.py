@@ -34,17 +34,24 @@ def synthetic_pairs(rows: int, features: int, seed: int = 0) -> pd.DataFrame:
     repeated = np.repeat(track_audio, CANDIDATES_PER_TRACK, axis=0)
     distance = np.sqrt(((repeated[:, :8] - profile_audio[:, :8]) ** 2).mean(axis=1))
     grade = np.clip(np.round(4 - 2 * distance + rng.normal(0, 0.7, rows)), 0, 4).astype(int)
-    frame = pd.concat([
-        pd.DataFrame(repeated, columns=[f"t_f{i}" for i in range(features)]),
-        pd.DataFrame(profile_audio, columns=[f"p_f{i}" for i in range(features)]),
-    ], axis=1)
+    frame = pd.concat(
+        [
+            pd.DataFrame(repeated, columns=[f"t_f{i}" for i in range(features)]),
+            pd.DataFrame(profile_audio, columns=[f"p_f{i}" for i in range(features)]),
+        ],
+        axis=1,
+    )
     return frame.assign(
         isrc=np.repeat(np.arange(tracks), CANDIDATES_PER_TRACK).astype(str),
         playlist_id=rng.integers(0, 5000, rows).astype(str),
-        t_genre=rng.choice(["pop", "rock", "house"], rows), p_genre=rng.choice(["pop", "rock", "house"], rows),
-        t_artist_popularity=rng.exponential(5, rows), p_log_followers=rng.normal(8, 2, rows),
-        p_history_tracks=rng.integers(1, 200, rows).astype(float), p_engagement=rng.uniform(0, 1, rows),
-        s_affinity=rng.normal(0, 1, rows), s_nearest_similarity=rng.uniform(-1, 1, rows),
+        t_genre=rng.choice(["pop", "rock", "house"], rows),
+        p_genre=rng.choice(["pop", "rock", "house"], rows),
+        t_artist_popularity=rng.exponential(5, rows),
+        p_log_followers=rng.normal(8, 2, rows),
+        p_history_tracks=rng.integers(1, 200, rows).astype(float),
+        p_engagement=rng.uniform(0, 1, rows),
+        s_affinity=rng.normal(0, 1, rows),
+        s_nearest_similarity=rng.uniform(-1, 1, rows),
         s_nearest_engagement=rng.uniform(0, 1, rows),
         grade=grade,
     )
@@ -67,7 +74,8 @@ def fit_sklearn(frame: pd.DataFrame, threads: int) -> None:
     scaler = FeatureScaler.fit(frame.drop_duplicates("isrc"))
     with threadpool_limits(threads):
         HistGradientBoostingRegressor(max_iter=TrainParams().n_estimators, random_state=7).fit(
-            model_features(frame, scaler), frame["grade"].to_numpy())
+            model_features(frame, scaler), frame["grade"].to_numpy()
+        )
 
 
 def measure(name: str, rows: int, features: int, threads: int, results) -> None:
@@ -75,7 +83,11 @@ def measure(name: str, rows: int, features: int, threads: int, results) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     {"lambdarank": fit_lambdarank, "sklearn": fit_sklearn}[name](frame, threads)
-    results[name] = (time.perf_counter() - start, before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    results[name] = (
+        time.perf_counter() - start,
+        before / 1024,
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
 
 
 def main() -> None:
@@ -87,11 +99,15 @@ def main() -> None:
     context = multiprocessing.get_context("spawn")
     results = context.Manager().dict()
     for name in ("lambdarank", "sklearn"):
-        worker = context.Process(target=measure, args=(name, arguments.rows, arguments.features, arguments.threads, results))
+        worker = context.Process(
+            target=measure, args=(name, arguments.rows, arguments.features, arguments.threads, results)
+        )
         worker.start()
         worker.join()
-    print(f"{arguments.rows:,} rows, {arguments.features} audio features per side, "
-          f"{TrainParams().n_estimators} rounds, {arguments.threads} thread(s)")
+    print(
+        f"{arguments.rows:,} rows, {arguments.features} audio features per side, "
+        f"{TrainParams().n_estimators} rounds, {arguments.threads} thread(s)"
+    )
     print("| model | fit time (s) | peak RSS before fit (MB) | peak RSS (MB) |")
     print("|---|---:|---:|---:|")
     for name, (seconds, before, peak) in results.items():

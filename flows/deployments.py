@@ -23,17 +23,22 @@ def deployments(params: Params) -> list[RunnerDeployment]:
     timing = params.schedules
     return [
         daily_scoring.to_deployment(
-            name="daily-scoring", schedules=[Cron(timing.daily_scoring_cron, timezone=timing.timezone)],
-            concurrency_limit=1, tags=TAGS,
+            name="daily-scoring",
+            schedules=[Cron(timing.daily_scoring_cron, timezone=timing.timezone)],
+            concurrency_limit=1,
+            tags=TAGS,
         ),
         full_pipeline.to_deployment(
-            name="weekly-retraining", schedules=[Cron(timing.weekly_retraining_cron, timezone=timing.timezone)],
-            concurrency_limit=1, tags=TAGS,
+            name="weekly-retraining",
+            schedules=[Cron(timing.weekly_retraining_cron, timezone=timing.timezone)],
+            concurrency_limit=1,
+            tags=TAGS,
         ),
         ingest_delivery.to_deployment(
             name="ingest-delivery",
             schedules=[Interval(timedelta(minutes=timing.ingest_every_minutes), timezone=timing.timezone)],
-            concurrency_limit=1, tags=TAGS,
+            concurrency_limit=1,
+            tags=TAGS,
         ),
     ]
 

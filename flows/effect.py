@@ -20,22 +20,37 @@ from tastemaker.errors import one_line_errors
 @flow(name="tastemaker-effect", log_prints=True)
 def measure_effect(since: dt.date | None = None) -> dict:
     summary = effect.run(load_params(), since)
-    create_markdown_artifact(key="promotion-effect", markdown=headline_markdown(summary),
-                             description="Promotion effect of published pitches")
+    create_markdown_artifact(
+        key="promotion-effect",
+        markdown=headline_markdown(summary),
+        description="Promotion effect of published pitches",
+    )
     return summary
 
 
 def headline_markdown(summary: dict) -> str:
     level = round(summary["confidence"] * 100)
-    lines = [f"# Promotion effect ({', '.join(summary['run_dates'])}, {summary['window_days']}-day window)", "",
-             f"| estimate | value | {level}% interval |", "| --- | ---: | ---: |"]
+    lines = [
+        f"# Promotion effect ({', '.join(summary['run_dates'])}, {summary['window_days']}-day window)",
+        "",
+        f"| estimate | value | {level}% interval |",
+        "| --- | ---: | ---: |",
+    ]
     for name in ("lift_per_1k_followers", "lift", "promotion_effect", "effect_per_placed_pitch"):
         estimate = summary[name]
-        shown = ("n/a", "n/a") if estimate is None else (
-            f"{estimate['value']:.1f}", f"{estimate['low']:.1f} .. {estimate['high']:.1f}")
+        shown = (
+            ("n/a", "n/a")
+            if estimate is None
+            else (f"{estimate['value']:.1f}", f"{estimate['low']:.1f} .. {estimate['high']:.1f}")
+        )
         lines.append(f"| {name.replace('_', ' ')} | {shown[0]} | {shown[1]} |")
-    lines += ["", f"{summary['measured']} recommendations measured, {summary['pending']} pending. "
-              f"Report: `{summary['report']}`, MLflow run `{summary['mlflow_run_id']}`."]
+    lines += [
+        "",
+        (
+            f"{summary['measured']} recommendations measured, {summary['pending']} pending. "
+            f"Report: `{summary['report']}`, MLflow run `{summary['mlflow_run_id']}`."
+        ),
+    ]
     return "\n".join(lines)
 
 

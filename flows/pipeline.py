@@ -27,7 +27,7 @@ def is_transient(task, task_run, state) -> bool:
     only fail the same way again."""
     try:
         state.result()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - the task's own failure, whatever it is, is being judged
         return as_user_error(error) is None
     return False
 
@@ -99,7 +99,9 @@ def ingest_delivery(source: str | None = None) -> dict:
     params = load_params()
     with project_lock(params.paths.state):
         summary = delivery_task(params, source)
-    create_markdown_artifact(key="ingest-delivery", markdown=run_report(summary), description="Delivery intake")
+    create_markdown_artifact(
+        key="ingest-delivery", markdown=run_report(summary), description="Delivery intake"
+    )
     return summary
 
 
@@ -115,7 +117,9 @@ def daily_scoring(source: str | None = None) -> dict:
 def full_pipeline(source: str | None = None) -> dict:
     """Everything from the landing zone to a published, explained pitch list per artist, retraining included."""
     summary = _locked_run(load_params(), source, retrain=True)
-    create_markdown_artifact(key="full-pipeline", markdown=run_report(summary), description="Full pipeline run")
+    create_markdown_artifact(
+        key="full-pipeline", markdown=run_report(summary), description="Full pipeline run"
+    )
     return summary
 
 
@@ -141,20 +145,30 @@ def run_report(summary: dict) -> str:
     """A short markdown account of a flow run, from whichever stages it ran."""
     lines = ["# Tastemaker run"]
     if "ingest" in summary:
-        lines.append(f"- data version `{summary['ingest']['data_version']}`, {summary['ingest']['copied']} files copied")
+        lines.append(
+            f"- data version `{summary['ingest']['data_version']}`, {summary['ingest']['copied']} files copied"
+        )
     for table, counts in summary.get("validate", {}).get("counts", {}).items():
-        lines.append(f"- {table}: {counts['accepted']} accepted, {counts['quarantined']} quarantined of {counts['rows_in']}")
+        lines.append(
+            f"- {table}: {counts['accepted']} accepted, {counts['quarantined']} quarantined of {counts['rows_in']}"
+        )
     if "train" in summary:
         trained = summary["train"]
-        lines.append(f"- model `{trained['model_name']}` version {trained['model_version']}: "
-                     f"{trained['headline']} {trained['headline_value']:.3f}; {trained['reason']}")
+        lines.append(
+            f"- model `{trained['model_name']}` version {trained['model_version']}: "
+            f"{trained['headline']} {trained['headline_value']:.3f}; {trained['reason']}"
+        )
     if "score" in summary and summary["score"].get("failed_artists"):
-        lines.append(f"- scoring failed for {len(summary['score']['failed_artists'])} artists: "
-                     f"{', '.join(summary['score']['failed_artists'][:10])}")
+        lines.append(
+            f"- scoring failed for {len(summary['score']['failed_artists'])} artists: "
+            f"{', '.join(summary['score']['failed_artists'][:10])}"
+        )
     if "publish" in summary:
         published = summary["publish"]
-        lines.append(f"- published {published['pitches']} pitches for {published['artists']} artists "
-                     f"(run date {published['run_date']}, model version {published['model_version']})")
+        lines.append(
+            f"- published {published['pitches']} pitches for {published['artists']} artists "
+            f"(run date {published['run_date']}, model version {published['model_version']})"
+        )
     return "\n".join(lines)
 
 

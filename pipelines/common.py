@@ -37,8 +37,10 @@ def read_manifest(params: Params) -> pd.DataFrame:
         raise UserError(f"no ingested snapshot at {params.paths.raw}: run the ingest stage first")
     try:
         return pd.read_parquet(path)
-    except Exception:  # pyarrow's errors for a damaged file are many and version-dependent
-        raise UserError(f"the snapshot manifest {path} is damaged: run the ingest stage again to rebuild it") from None
+    except Exception:  # noqa: BLE001 - pyarrow's errors for a damaged file are many and version-dependent
+        raise UserError(
+            f"the snapshot manifest {path} is damaged: run the ingest stage again to rebuild it"
+        ) from None
 
 
 def lineage(params: Params) -> Lineage:
@@ -74,10 +76,12 @@ def write_json(document: dict, path: Path) -> None:
 def read_stage_parquet(path: Path) -> pd.DataFrame:
     """A table an earlier stage wrote; missing or damaged is one line saying which stage to run."""
     if not path.is_file():
-        raise UserError(f"missing stage output {path}: run the stage that writes it first (or `tastemaker run`)")
+        raise UserError(
+            f"missing stage output {path}: run the stage that writes it first (or `tastemaker run`)"
+        )
     try:
         return pd.read_parquet(path)
-    except Exception:  # pyarrow's errors for a damaged file are many and version-dependent
+    except Exception:  # noqa: BLE001 - pyarrow's errors for a damaged file are many and version-dependent
         raise UserError(f"stage output {path} is damaged: run the stage that writes it again") from None
 
 

@@ -23,7 +23,9 @@ def run(params: Params, source: str | None = None) -> dict:
         outputs.stage(manifest_path(params), seed=True, directory=False)
         outputs.stage(refused_path(params), directory=False)
         validated = outputs.stage(params.paths.validated)
-        staged = params.model_copy(update={"paths": params.paths.model_copy(update={"raw": raw, "validated": validated})})
+        staged = params.model_copy(
+            update={"paths": params.paths.model_copy(update={"raw": raw, "validated": validated})}
+        )
         summary = {"ingest": ingest.run(staged, source)}
         summary["validate"] = validate.run(staged)
     return summary

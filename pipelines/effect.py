@@ -39,7 +39,9 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
     if not streams_path.is_file():
         raise UserError(f"no validated streams at {streams_path}: run the validate stage first")
     streams = pd.read_parquet(streams_path)
-    followers = pd.read_parquet(params.paths.validated / "playlists.parquet").set_index("playlist_id")["followers"]
+    followers = pd.read_parquet(params.paths.validated / "playlists.parquet").set_index("playlist_id")[
+        "followers"
+    ]
     outcomes = recommendation_outcomes(recommendations, streams, followers, settings.window_days)
     if outcomes.empty:
         raise UserError(
@@ -54,7 +56,9 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
     report_path.write_text(render_report(summary, estimates.per_artist, estimates.acceptance_by_rank))
     write_parquet(estimates.per_artist, params.paths.effect / "per_artist.parquet")
     write_parquet(estimates.acceptance_by_rank, params.paths.effect / "acceptance_by_rank.parquet")
-    summary["mlflow_run_id"] = log_to_mlflow(params, settings, summary, estimates.acceptance_by_rank, report_path)
+    summary["mlflow_run_id"] = log_to_mlflow(
+        params, settings, summary, estimates.acceptance_by_rank, report_path
+    )
     summary["report"] = str(report_path)
     write_json(summary, params.paths.effect / "effect.json")
     return summary
@@ -77,28 +81,45 @@ def read_publications(db_url: str, since: dt.date | None) -> pd.DataFrame:
     with engine.connect() as connection:
         found = pd.DataFrame(connection.execute(query).mappings().all(), columns=list(table.columns.keys()))
     if found.empty:
-        raise UserError("nothing has been published" + (f" since {since.isoformat()}" if since else "")
-                        + ": run `tastemaker run` first")
+        raise UserError(
+            "nothing has been published"
+            + (f" since {since.isoformat()}" if since else "")
+            + ": run `tastemaker run` first"
+        )
     return found
 
 
-def log_to_mlflow(params: Params, settings: EffectParams, summary: dict, by_rank: pd.DataFrame, report: Path) -> str:
+def log_to_mlflow(
+    params: Params, settings: EffectParams, summary: dict, by_rank: pd.DataFrame, report: Path
+) -> str:
     """One run per distinct measurement: the estimates and their bounds as metrics, the report as
     artifact. Asking again before new reports or publications arrive (`tastemaker effect`,
     `--json`) measures the same thing, so it returns the run already logged instead of another."""
     experiment_id = tracking.use_experiment(resolve_endpoints(params.paths.state), settings.experiment)
     metrics = effect_metrics(summary, by_rank)
-    logged_params = {"window_days": settings.window_days, "bootstrap_samples": settings.bootstrap_samples,
-                     "confidence": settings.confidence, "seed": settings.seed}
-    measurement = hashlib.sha256(json.dumps({"metrics": metrics, "params": logged_params,
-                                             "run_dates": summary["run_dates"]}, sort_keys=True).encode()).hexdigest()[:16]
-    earlier = mlflow.search_runs(experiment_ids=[experiment_id], filter_string=f"tags.measurement = '{measurement}'",
-                                 max_results=1, output_format="list")
+    logged_params = {
+        "window_days": settings.window_days,
+        "bootstrap_samples": settings.bootstrap_samples,
+        "confidence": settings.confidence,
+        "seed": settings.seed,
+    }
+    measurement = hashlib.sha256(
+        json.dumps(
+            {"metrics": metrics, "params": logged_params, "run_dates": summary["run_dates"]}, sort_keys=True
+        ).encode()
+    ).hexdigest()[:16]
+    earlier = mlflow.search_runs(
+        experiment_ids=[experiment_id],
+        filter_string=f"tags.measurement = '{measurement}'",
+        max_results=1,
+        output_format="list",
+    )
     if earlier:
         return earlier[0].info.run_id
     with mlflow.start_run(experiment_id=experiment_id, run_name="effect") as run:
-        mlflow.set_tags({"run_type": "effect", "run_dates": ",".join(summary["run_dates"]),
-                         "measurement": measurement})
+        mlflow.set_tags(
+            {"run_type": "effect", "run_dates": ",".join(summary["run_dates"]), "measurement": measurement}
+        )
         mlflow.log_params(logged_params)
         mlflow.log_metrics(metrics)
         mlflow.log_artifact(str(report), artifact_path="effect_report")

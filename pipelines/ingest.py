@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from pipelines.common import manifest_path, refused_path, stage_main, write_json, write_parquet
-from tastemaker.config import Params
 from tastemaker.caches import read_cache
+from tastemaker.config import Params
 from tastemaker.ingest import MANIFEST_COLUMNS, ingest
 from tastemaker.source_binding import bind_source, check_source
 
@@ -21,8 +21,10 @@ def run(params: Params, source: str | None = None) -> dict:
     write_parquet(result.manifest, previous_path)
     if len(result.manifest):  # an empty folder ties the project to nothing
         bind_source(params.paths.state, source)
-    write_json({rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},
-               refused_path(params))
+    write_json(
+        {rejection.relpath: [rejection.rule, rejection.message] for rejection in result.rejected},
+        refused_path(params),
+    )
     return result.summary()
 
 

@@ -30,17 +30,28 @@ def run(params: Params) -> dict:
     tables = read_inputs(params)
     flags = flag_playlists(tables["streams"], FraudRules.from_params(params.score))
     suspect = suspect_ids(flags)
-    tables["playlists"] = tables["playlists"][~tables["playlists"]["playlist_id"].isin(suspect)]  # never pitched
-    scored = score_catalog(champion, **tables, candidates_per_track=params.score.candidates_per_track,
-                           artists_per_batch=params.score.artists_per_batch,
-                           scheduler_address=resolve_endpoints(params.paths.state).dask_scheduler_address)
+    tables["playlists"] = tables["playlists"][
+        ~tables["playlists"]["playlist_id"].isin(suspect)
+    ]  # never pitched
+    scored = score_catalog(
+        champion,
+        **tables,
+        candidates_per_track=params.score.candidates_per_track,
+        artists_per_batch=params.score.artists_per_batch,
+        scheduler_address=resolve_endpoints(params.paths.state).dask_scheduler_address,
+    )
     out = params.paths.scores
     write_parquet(scored.scores, out / "scores.parquet")
     write_parquet(scored.failures, out / "failures.parquet")
     write_parquet(flags, out / "playlist_flags.parquet")
-    summary = {"model_name": model_name, "model_version": version, "pairs": len(scored.scores),
-               "tracks": int(scored.scores["isrc"].nunique()),
-               "failed_artists": scored.failures["artist_id"].tolist(), "suspect_playlists": sorted(suspect)}
+    summary = {
+        "model_name": model_name,
+        "model_version": version,
+        "pairs": len(scored.scores),
+        "tracks": int(scored.scores["isrc"].nunique()),
+        "failed_artists": scored.failures["artist_id"].tolist(),
+        "suspect_playlists": sorted(suspect),
+    }
     write_json(summary, out / "scoring.json")
     return summary
 

@@ -51,7 +51,9 @@ def read_truth(params: Params) -> tuple[pd.DataFrame, list[str]] | None:
     if truth is None or not (truth / APPEAL_FILE).is_file():
         return None
     playlists = pd.read_parquet(truth / PLAYLIST_TRUTH_FILE)
-    fraudulent = playlists.loc[playlists["is_fraud"], "playlist_id"].tolist() if "is_fraud" in playlists else []
+    fraudulent = (
+        playlists.loc[playlists["is_fraud"], "playlist_id"].tolist() if "is_fraud" in playlists else []
+    )
     return pd.read_parquet(truth / APPEAL_FILE), fraudulent
 
 
@@ -65,11 +67,17 @@ def read_model_pitches(params: Params) -> pd.DataFrame | None:
 
 def split_settings(params: Params) -> SplitSettings:
     train = params.train
-    return SplitSettings(holdout_days=train.holdout_days, validation_days=train.validation_days,
-                         label_window_days=train.label_window_days, negatives_per_query=train.negatives_per_query,
-                         evaluation_queries=train.evaluation_queries, evaluation_playlists=train.evaluation_playlists,
-                         candidates_per_track=params.score.candidates_per_track, seed=train.seed,
-                         fraud_rules=FraudRules.from_params(params.score))
+    return SplitSettings(
+        holdout_days=train.holdout_days,
+        validation_days=train.validation_days,
+        label_window_days=train.label_window_days,
+        negatives_per_query=train.negatives_per_query,
+        evaluation_queries=train.evaluation_queries,
+        evaluation_playlists=train.evaluation_playlists,
+        candidates_per_track=params.score.candidates_per_track,
+        seed=train.seed,
+        fraud_rules=FraudRules.from_params(params.score),
+    )
 
 
 def run(params: Params, sweep_trials: int = 0) -> dict:
@@ -77,8 +85,11 @@ def run(params: Params, sweep_trials: int = 0) -> dict:
     settings = split_settings(params)
     pitches = read_model_pitches(params)
     data = split_by_time(**tables, settings=settings, model_pitches=pitches)
-    shuffled = split_by_time(**{**tables, "features": shuffle_track_audio(tables["features"], params.train.seed)},
-                             settings=settings, model_pitches=pitches)
+    shuffled = split_by_time(
+        **{**tables, "features": shuffle_track_audio(tables["features"], params.train.seed)},
+        settings=settings,
+        model_pitches=pitches,
+    )
     truth = read_truth(params)
     other_metrics = {}
     if truth is not None:
@@ -86,8 +97,15 @@ def run(params: Params, sweep_trials: int = 0) -> dict:
         shuffled.evaluation = with_truth(shuffled.evaluation, *truth)
         other_metrics["fraud_filter"] = filter_quality(data.playlist_flags, set(truth[1]))
     tags = {**lineage(params).as_tags(), "feature_set_version": feature_set_version(params.features)}
-    report = train_and_register(data, shuffled, params.train, tags, resolve_endpoints(params.paths.state),
-                                sweep_trials=sweep_trials, other_metrics=other_metrics)
+    report = train_and_register(
+        data,
+        shuffled,
+        params.train,
+        tags,
+        resolve_endpoints(params.paths.state),
+        sweep_trials=sweep_trials,
+        other_metrics=other_metrics,
+    )
     out = params.paths.training
     write_json(report.metrics, out / "metrics.json")
     write_json(report.as_dict(), out / "model.json")
@@ -98,8 +116,13 @@ def run(params: Params, sweep_trials: int = 0) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sweep", type=int, default=0, metavar="N",
-                        help="search N hyperparameter settings (nested MLflow runs) instead of params.yaml's")
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        default=0,
+        metavar="N",
+        help="search N hyperparameter settings (nested MLflow runs) instead of params.yaml's",
+    )
     trials = parser.parse_args(argv).sweep
     stage_main(lambda params: run(params, sweep_trials=trials))
 

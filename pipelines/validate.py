@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import json
 
-from pipelines.common import commit_journal, read_manifest, refused_path, stage_main, write_json, write_parquet
+from pipelines.common import (
+    commit_journal,
+    read_manifest,
+    refused_path,
+    stage_main,
+    write_json,
+    write_parquet,
+)
 from tastemaker.config import Params
 from tastemaker.staged import staged_outputs
 from tastemaker.validation import QuarantineThresholdExceeded, validate_landing
@@ -28,7 +35,8 @@ def run(params: Params) -> dict:
         params.paths.reports.resolve(),
         params.paths.cache / "audio_qc",
         refused={relpath: tuple(cause) for relpath, cause in json.loads(refused.read_text()).items()}
-        if refused.is_file() else None,
+        if refused.is_file()
+        else None,
     )
     report = result.to_report()
     write_parquet(result.issues, params.paths.reports / "validation_issues.parquet")
@@ -43,7 +51,11 @@ def run(params: Params) -> dict:
         write_parquet(result.issues, out / "issues.parquet")
         write_json(report, out / "report.json")
     validated = params.paths.validated
-    return {"counts": result.counts, "data_docs": str(result.data_docs_index), "report": str(validated / "report.json")}
+    return {
+        "counts": result.counts,
+        "data_docs": str(result.data_docs_index),
+        "report": str(validated / "report.json"),
+    }
 
 
 def main() -> None:

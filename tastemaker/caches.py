@@ -15,7 +15,7 @@ def read_cache(path: Path, columns: list[str]) -> pd.DataFrame:
         return empty
     try:
         frame = pd.read_parquet(path)
-    except Exception:  # pyarrow's errors for a damaged file are many and version-dependent
+    except Exception:  # noqa: BLE001 - pyarrow's errors for a damaged file are many and version-dependent
         path.unlink(missing_ok=True)
         return empty
     return frame if set(columns) <= set(frame.columns) else empty

@@ -27,14 +27,18 @@ from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError, one_line_errors
 from tastemaker.health import check_backends
-from tastemaker.portal.cli import app as portal_app
 from tastemaker.locking import ensure_unlocked
+from tastemaker.portal.cli import app as portal_app
 from tastemaker.publication import store
 from tastemaker.source_binding import check_source
 from tastemaker.world.cli import app as world_app
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
-                  help="Daily, explained playlist pitches and similar artists for every artist.")
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    help="Daily, explained playlist pitches and similar artists for every artist.",
+)
 app.add_typer(world_app, name="world", help="Generate and advance the built-in demo world.")
 app.add_typer(similar_app, name="similar", help="Tracks or artists that sound like a track or an artist.")
 app.add_typer(portal_app, name="portal", help="The artist and label portal: serve it, manage its accounts.")
@@ -46,17 +50,24 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 @app.command()
 def run(
-    source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None,
-    retrain: Annotated[bool, typer.Option("--retrain", help="Train and register a new model version first.")] = False,
+    source: Annotated[
+        str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")
+    ] = None,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Train and register a new model version first.")
+    ] = False,
 ):
     """Take in the delivery, score and publish with the current champion (training first when there is
     none yet, or with --retrain), as one Prefect flow run, and print a summary."""
     params = load_params()
     ensure_unlocked(params.paths.state)  # the flow run takes the lock itself; this only fails fast
     _require_source(params, source or params.ingest.source)
-    command = ([sys.executable, "-m", "flows.pipeline"] + (["--source", source] if source else [])
-               + (["--retrain"] if retrain else []))
-    if subprocess.run(command, env=flow_environment(params)).returncode != 0:
+    command = (
+        [sys.executable, "-m", "flows.pipeline"]
+        + (["--source", source] if source else [])
+        + (["--retrain"] if retrain else [])
+    )
+    if subprocess.run(command, env=flow_environment(params), check=False).returncode != 0:
         raise typer.Exit(1)
     print_summary(params)
 
@@ -75,12 +86,14 @@ def flow_environment(params: Params) -> dict[str, str]:
 
 
 @app.command()
-def train(sweep: Annotated[int, typer.Option(help="Search N hyperparameter settings as nested MLflow runs.")] = 0):
+def train(
+    sweep: Annotated[int, typer.Option(help="Search N hyperparameter settings as nested MLflow runs.")] = 0,
+):
     """Train, evaluate and register the ranker alone (on the validated data and features already there)."""
     params = load_params()
     command = [sys.executable, "-m", "pipelines.train"] + (["--sweep", str(sweep)] if sweep else [])
     ensure_unlocked(params.paths.state)  # the stage takes the lock itself; this only fails fast
-    raise typer.Exit(subprocess.run(command).returncode)
+    raise typer.Exit(subprocess.run(command, check=False).returncode)
 
 
 @app.command()
@@ -88,13 +101,21 @@ def serve():
     """Serve the scheduled deployments (daily scoring, weekly retraining, intake) to a Prefect server."""
     params = load_params()
     if not os.environ.get("PREFECT_API_URL"):
-        raise UserError("set PREFECT_API_URL to a Prefect server first (start one with `prefect server start`)")
-    raise typer.Exit(subprocess.run([sys.executable, "-m", "flows.deployments"], env=flow_environment(params)).returncode)
+        raise UserError(
+            "set PREFECT_API_URL to a Prefect server first (start one with `prefect server start`)"
+        )
+    raise typer.Exit(
+        subprocess.run(
+            [sys.executable, "-m", "flows.deployments"], env=flow_environment(params), check=False
+        ).returncode
+    )
 
 
 @app.command()
 def validate(
-    source: Annotated[str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Landing zone folder or URL (default: ingest.source).")
+    ] = None,
     as_json: JsonFlag = False,
 ):
     """Ingest and validate a delivery alone; print what was accepted and quarantined."""
@@ -104,7 +125,7 @@ def validate(
     report_path = params.paths.validation_report
     report_path.unlink(missing_ok=True)
     command = [sys.executable, "-m", "pipelines.delivery"] + (["--source", source] if source else [])
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL)
+    completed = subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
     if not report_path.is_file():  # refused before validation could report (its error is on stderr)
         raise typer.Exit(1)
     report = json.loads(report_path.read_text())
@@ -127,7 +148,9 @@ def recs(
     run_date = _parse_date(date) if date else None
     found = store.read_recommendations(_publication_db(params), artist, run_date)
     if as_json:
-        records = found.assign(run_date=found["run_date"].astype(str), reasons=found["reasons"].map(json.loads))
+        records = found.assign(
+            run_date=found["run_date"].astype(str), reasons=found["reasons"].map(json.loads)
+        )
         print(json.dumps(records.to_dict("records"), indent=2, default=str))
         return
     _print_pitches(found)
@@ -135,7 +158,9 @@ def recs(
 
 @app.command()
 def effect(
-    since: Annotated[str | None, typer.Option(help="Only publications from this date on (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only publications from this date on (YYYY-MM-DD).")
+    ] = None,
     as_json: JsonFlag = False,
 ):
     """Measure whether the published pitches worked, against the control and random groups."""
@@ -143,7 +168,7 @@ def effect(
     if since:
         _parse_date(since)
     command = [sys.executable, "-m", "pipelines.effect"] + (["--since", since] if since else [])
-    if subprocess.run(command, stdout=subprocess.DEVNULL).returncode != 0:
+    if subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode != 0:
         raise typer.Exit(1)
     print_effect(json.loads((params.paths.effect / "effect.json").read_text()), as_json)
 
@@ -170,26 +195,39 @@ def summary():
 
 def print_summary(params: Params) -> None:
     paths = params.paths
-    needed = (paths.validated / "catalog.parquet", paths.training / "model.json",
-              paths.publication / "publication.json", paths.publication / "recommendations.parquet")
+    needed = (
+        paths.validated / "catalog.parquet",
+        paths.training / "model.json",
+        paths.publication / "publication.json",
+        paths.publication / "recommendations.parquet",
+    )
     missing = [str(path) for path in needed if not path.is_file()]
     if missing:
-        raise UserError(f"nothing to summarise yet ({', '.join(missing)} missing): run `tastemaker run` first")
+        raise UserError(
+            f"nothing to summarise yet ({', '.join(missing)} missing): run `tastemaker run` first"
+        )
     catalog = pd.read_parquet(paths.validated / "catalog.parquet", columns=["isrc", "artist_id"])
     model = json.loads((paths.training / "model.json").read_text())
     publication = json.loads((paths.publication / "publication.json").read_text())
     console.rule("Tastemaker run")
     console.print(f"tracks processed: {len(catalog)}  artists: {catalog['artist_id'].nunique()}")
     # Lines that carry paths or URLs are never folded, so they can be copied whole from any terminal.
-    console.print(f"MLflow run: {model['run_id']}  ({resolve_endpoints(paths.state).described()['mlflow']})",
-                  soft_wrap=True)
+    console.print(
+        f"MLflow run: {model['run_id']}  ({resolve_endpoints(paths.state).described()['mlflow']})",
+        soft_wrap=True,
+    )
     champion = f"alias champion -> version {model['champion_version']}"
-    console.print(f"registered model: {model['model_name']} version {model['model_version']} "
-                  f"({'champion' if model['promoted'] else 'challenger'}; {champion})")
+    console.print(
+        f"registered model: {model['model_name']} version {model['model_version']} "
+        f"({'champion' if model['promoted'] else 'challenger'}; {champion})"
+    )
     console.print(headline_line(model["headline"], json.loads((paths.training / "metrics.json").read_text())))
-    console.print(f"publication: {publication['database']} and {paths.publication / 'recommendations.parquet'} "
-                  f"({publication['pitches']} pitches for {publication['artists']} artists, "
-                  f"run date {publication['run_date']})", soft_wrap=True)
+    console.print(
+        f"publication: {publication['database']} and {paths.publication / 'recommendations.parquet'} "
+        f"({publication['pitches']} pitches for {publication['artists']} artists, "
+        f"run date {publication['run_date']})",
+        soft_wrap=True,
+    )
     published = pd.read_parquet(paths.publication / "recommendations.parquet")
     first_artist = published.sort_values("artist_name")["artist_id"].iloc[0]
     _print_pitches(published[published["artist_id"] == first_artist].head(5))
@@ -201,7 +239,11 @@ def headline_line(headline: str, metrics: dict) -> str:
     references = [name for name in ("genre_popularity", "oracle_without_sound", "oracle") if name in shown]
     against = ", ".join(f"{name} {shown[name]:.3f}" for name in references)
     interval = metrics["interval"][headline]["all"].get("model_minus_genre_popularity")
-    gap = f"; model - genre_popularity {interval['mean']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}]" if interval else ""
+    gap = (
+        f"; model - genre_popularity {interval['mean']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}]"
+        if interval
+        else ""
+    )
     return f"{headline} (all tracks): model {shown['model']:.3f} ({against}){gap}"
 
 
@@ -212,8 +254,13 @@ def _print_pitches(pitches: pd.DataFrame) -> None:
         table.add_column(column)
     for row in pitches.itertuples(index=False):
         control = " [dim](control: do not pitch)[/dim]" if row.is_control else ""
-        table.add_row(str(row.rank), f"{row.track_title} ({row.isrc})", row.playlist_name + control,
-                      f"{row.score:.3f}", json.loads(row.reasons)[0])
+        table.add_row(
+            str(row.rank),
+            f"{row.track_title} ({row.isrc})",
+            row.playlist_name + control,
+            f"{row.score:.3f}",
+            json.loads(row.reasons)[0],
+        )
     console.print(table)
 
 

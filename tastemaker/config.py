@@ -145,7 +145,9 @@ def load_params(path: Path | None = None) -> Params:
     """Read and check the params file; a typo in a key is a one-line user error, not a traceback."""
     path = path or params_file()
     if not path.is_file():
-        raise UserError(f"params file not found: {path} (run from the project folder or set {PARAMS_FILE_ENV})")
+        raise UserError(
+            f"params file not found: {path} (run from the project folder or set {PARAMS_FILE_ENV})"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         return Params.model_validate(raw)

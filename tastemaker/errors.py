@@ -32,7 +32,9 @@ def as_user_error(error: BaseException) -> UserError | None:
         return error
     if isinstance(error, OSError) and error.errno in PERMANENT_OS_ERRORS:
         where = f" ({error.filename})" if error.filename else ""
-        return UserError(f"{error.strerror or error}{where}: {PERMANENT_OS_ERRORS[error.errno]} and run again")
+        return UserError(
+            f"{error.strerror or error}{where}: {PERMANENT_OS_ERRORS[error.errno]} and run again"
+        )
     return None
 
 

@@ -18,7 +18,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def text_columns(frame: pd.DataFrame) -> list:
     """Columns holding text, whether pandas stores it as objects or as its string dtype."""
-    return [name for name, dtype in frame.dtypes.items() if dtype == object or pd.api.types.is_string_dtype(dtype)]
+    return [
+        name for name, dtype in frame.dtypes.items() if dtype == object or pd.api.types.is_string_dtype(dtype)
+    ]
 
 
 def neutralised(value):

@@ -62,7 +62,9 @@ def run_check(name: str, target: str, check: Callable[[str, float], str], timeou
     try:
         return BackendStatus(name, mask_password(target), True, check(target, timeout_s))
     except Exception as error:  # noqa: BLE001 - see docstring
-        return BackendStatus(name, mask_password(target), False, one_line(error, secret=urlsplit(target).password))
+        return BackendStatus(
+            name, mask_password(target), False, one_line(error, secret=urlsplit(target).password)
+        )
 
 
 def one_line(error: Exception, secret: str | None) -> str:
@@ -93,7 +95,11 @@ def check_mlflow_credentials(base_url: str, timeout_s: float) -> str:
         http_get(base_url + MLFLOW_AUTHENTICATED_PROBE, timeout_s, headers)
     except urllib.error.HTTPError as error:
         if error.code in (401, 403):
-            who = f"as {username}" if username else f"without credentials (set {MLFLOW_USERNAME} and {MLFLOW_PASSWORD})"
+            who = (
+                f"as {username}"
+                if username
+                else f"without credentials (set {MLFLOW_USERNAME} and {MLFLOW_PASSWORD})"
+            )
             raise BackendProblem(f"server is up but refuses requests {who}: HTTP {error.code}") from None
         raise
     return f"server up, API answers{' as ' + username if username else ''}"

@@ -66,14 +66,21 @@ def ingest(source: str, snapshot: Path, previous_manifest: pd.DataFrame | None) 
     if isinstance(filesystem, LocalFileSystem):
         listed, result.rejected = _list_local(Path(root))
     else:
-        listed = [(PurePosixPath(path).relative_to(PurePosixPath(root)).as_posix(), path, info)
-                  for path, info in sorted(filesystem.find(root, detail=True).items())]
+        listed = [
+            (PurePosixPath(path).relative_to(PurePosixPath(root)).as_posix(), path, info)
+            for path, info in sorted(filesystem.find(root, detail=True).items())
+        ]
     rows = []
     for relpath, source_path, info in listed:
         stamp = f"{info.get('size')}:{info.get('mtime') or info.get('LastModified') or info.get('ETag')}"
         target = snapshot / relpath
         known = previous.get(relpath)
-        if known and known["source_stamp"] == stamp and target.is_file() and target.stat().st_size == known["size"]:
+        if (
+            known
+            and known["source_stamp"] == stamp
+            and target.is_file()
+            and target.stat().st_size == known["size"]
+        ):
             rows.append(known)
             result.unchanged += 1
             continue
@@ -121,37 +128,60 @@ def _list_local(root: Path) -> tuple[list[tuple[str, str, dict]], list[Rejection
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
-                    rejected.append(Rejection(relpath, "link_broken", f"{relpath}: symbolic link that dangles or loops"))
+                    rejected.append(
+                        Rejection(relpath, "link_broken", f"{relpath}: symbolic link that dangles or loops")
+                    )
                     continue
                 if not target.is_relative_to(real_root):
-                    rejected.append(Rejection(relpath, "link_outside",
-                                              f"{relpath}: symbolic link pointing outside the landing zone ({target})"))
+                    rejected.append(
+                        Rejection(
+                            relpath,
+                            "link_outside",
+                            f"{relpath}: symbolic link pointing outside the landing zone ({target})",
+                        )
+                    )
                     continue
             try:
                 status = path.stat()
             except OSError as error:
-                rejected.append(Rejection(relpath, "file_unreadable", f"{relpath}: {error.strerror or error}"))
+                rejected.append(
+                    Rejection(relpath, "file_unreadable", f"{relpath}: {error.strerror or error}")
+                )
                 continue
             if stat.S_ISDIR(status.st_mode):
                 real = path.resolve()
                 if real in ancestors:
-                    rejected.append(Rejection(relpath, "link_broken",
-                                              f"{relpath}: symbolic link back into a folder that contains it"))
+                    rejected.append(
+                        Rejection(
+                            relpath,
+                            "link_broken",
+                            f"{relpath}: symbolic link back into a folder that contains it",
+                        )
+                    )
                 else:
                     visit(path, relative / entry.name, ancestors | {real})
             elif stat.S_ISREG(status.st_mode):
                 files.append((relpath, str(path), {"size": status.st_size, "mtime": status.st_mtime}))
             else:
-                rejected.append(Rejection(relpath, "file_not_regular",
-                                          f"{relpath}: a {_kind(status.st_mode)}, not a regular file; never read"))
+                rejected.append(
+                    Rejection(
+                        relpath,
+                        "file_not_regular",
+                        f"{relpath}: a {_kind(status.st_mode)}, not a regular file; never read",
+                    )
+                )
 
     visit(root, PurePosixPath(), frozenset({real_root}))
     return files, rejected
 
 
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISCHR, "character device"),
-             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+    kinds = (
+        (stat.S_ISFIFO, "named pipe (FIFO)"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    )
     return next((name for test, name in kinds if test(mode)), "special file")
 
 

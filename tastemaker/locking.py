@@ -27,8 +27,9 @@ def project_lock(state: Path) -> Iterator[None]:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise UserError(f"another run is working in this project ({lock.lock_file} is held): "
-                        "wait for it to finish") from None
+        raise UserError(
+            f"another run is working in this project ({lock.lock_file} is held): wait for it to finish"
+        ) from None
     try:
         yield
     finally:

@@ -42,7 +42,9 @@ def ndcg_by_query(queries, gains, scores, k: int) -> pd.Series:
     return pd.Series(actual[has_ideal] / ideal[has_ideal], index=names[has_ideal], name="ndcg")
 
 
-def _discounted_sums(codes: np.ndarray, gains: np.ndarray, order_by: np.ndarray, k: int, groups: int) -> np.ndarray:
+def _discounted_sums(
+    codes: np.ndarray, gains: np.ndarray, order_by: np.ndarray, k: int, groups: int
+) -> np.ndarray:
     """Per query: the discounted gains of its first k rows when sorted by `order_by`, descending."""
     order = np.lexsort((np.arange(len(codes)), -order_by, codes))
     sorted_codes = codes[order]
@@ -53,10 +55,13 @@ def _discounted_sums(codes: np.ndarray, gains: np.ndarray, order_by: np.ndarray,
     return np.bincount(sorted_codes[kept], weights=contribution, minlength=groups)
 
 
-def mean_ndcg_at_k(frame: pd.DataFrame, score_column: str, k: int, query: str = "isrc", grade: str = "grade") -> float:
+def mean_ndcg_at_k(
+    frame: pd.DataFrame, score_column: str, k: int, query: str = "isrc", grade: str = "grade"
+) -> float:
     """Mean NDCG@k over queries with exponential gain 2^grade - 1 (placement grades 0-4)."""
-    per_query = ndcg_by_query(frame[query], 2.0 ** frame[grade].to_numpy(dtype=float) - 1.0,
-                              frame[score_column], k)
+    per_query = ndcg_by_query(
+        frame[query], 2.0 ** frame[grade].to_numpy(dtype=float) - 1.0, frame[score_column], k
+    )
     return float(per_query.mean()) if len(per_query) else float("nan")
 
 
@@ -94,8 +99,9 @@ def _top_k(frame: pd.DataFrame, score_column: str, k: int, query: str) -> pd.Dat
     return ranked.groupby(query, sort=False).head(k)
 
 
-def mean_average_precision_at_k(frame: pd.DataFrame, score_column: str, k: int, is_good: str = "is_good",
-                                query: str = "isrc") -> float:
+def mean_average_precision_at_k(
+    frame: pd.DataFrame, score_column: str, k: int, is_good: str = "is_good", query: str = "isrc"
+) -> float:
     """MAP@k: per query, the precision at each good item's rank within the top k, summed and divided by
     min(number of good candidates, k); queries with no good candidate are left out."""
     values = []
@@ -110,8 +116,9 @@ def mean_average_precision_at_k(frame: pd.DataFrame, score_column: str, k: int, 
     return float(np.mean(values)) if values else float("nan")
 
 
-def mean_recall_at_k(frame: pd.DataFrame, score_column: str, k: int, is_good: str = "is_good",
-                     query: str = "isrc") -> float:
+def mean_recall_at_k(
+    frame: pd.DataFrame, score_column: str, k: int, is_good: str = "is_good", query: str = "isrc"
+) -> float:
     """Share of each query's good candidates that reach the top k, averaged over queries that have any."""
     totals = frame.groupby(query)[is_good].sum()
     found = _top_k(frame, score_column, k, query).groupby(query)[is_good].sum()
@@ -119,15 +126,27 @@ def mean_recall_at_k(frame: pd.DataFrame, score_column: str, k: int, is_good: st
     return float((found.reindex(has_good) / totals[has_good]).mean()) if len(has_good) else float("nan")
 
 
-def catalog_coverage(frame: pd.DataFrame, score_column: str, k: int, all_items: int,
-                     item: str = "playlist_id", query: str = "isrc") -> float:
+def catalog_coverage(
+    frame: pd.DataFrame,
+    score_column: str,
+    k: int,
+    all_items: int,
+    item: str = "playlist_id",
+    query: str = "isrc",
+) -> float:
     """Share of all playlists that appear in at least one top-k list: low coverage means a few
     playlists receive every pitch."""
     return _top_k(frame, score_column, k, query)[item].nunique() / all_items if all_items else float("nan")
 
 
-def share_of_artists_served(frame: pd.DataFrame, score_column: str, k: int, is_good: str = "is_good",
-                            query: str = "isrc", artist: str = "artist_id") -> float:
+def share_of_artists_served(
+    frame: pd.DataFrame,
+    score_column: str,
+    k: int,
+    is_good: str = "is_good",
+    query: str = "isrc",
+    artist: str = "artist_id",
+) -> float:
     """Share of artists with at least one good candidate in the top k of one of their tracks."""
     top = _top_k(frame, score_column, k, query)
     return float(top.groupby(artist)[is_good].any().reindex(frame[artist].unique(), fill_value=False).mean())

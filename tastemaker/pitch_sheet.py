@@ -21,7 +21,9 @@ from tastemaker.exports import neutralised
 TOP_GENRES, TOP_MOODS, TOP_INSTRUMENTS = 2, 3, 2
 
 
-def pitch_sheets(catalog: pd.DataFrame, auto_tags: pd.DataFrame, deep_tags: pd.DataFrame | None) -> list[dict]:
+def pitch_sheets(
+    catalog: pd.DataFrame, auto_tags: pd.DataFrame, deep_tags: pd.DataFrame | None
+) -> list[dict]:
     """One sheet per catalog track (catalog order); fields the audio could not fill are None.
 
     `auto_tags` is the features stage's auto_tags table (bpm, key, mode, energy with confidences);
@@ -91,7 +93,9 @@ def _audio_fields(tags: pd.Series | None) -> dict:
     energy = float(tags["energy"])
     return {
         "tempo_bpm": _audio_field(round(float(tags["bpm"]), 1), tags["bpm_confidence"]),
-        "key": _audio_field(f"{tags['key']} {tags['mode']}", min(tags["key_confidence"], tags["mode_confidence"])),
+        "key": _audio_field(
+            f"{tags['key']} {tags['mode']}", min(tags["key_confidence"], tags["mode_confidence"])
+        ),
         # Energy is measured (loudness and note density), not guessed: its confidence is None.
         "energy": {**_audio_field(round(energy, 2), None), "level": energy_level(energy)},
     }
@@ -107,7 +111,9 @@ def _deep_fields(deep: pd.Series | None) -> dict:
         "genres": [_audio_field(display_name(t), p) for t, p in ranked(deep, GENRES, TOP_GENRES)],
         "sub_style": _audio_field(display_name(sub_style[0][0]), sub_style[0][1]) if sub_style else None,
         "moods": [_audio_field(display_name(t), p) for t, p in ranked(deep, MOODS, TOP_MOODS)],
-        "instruments": [_audio_field(display_name(t), p) for t, p in ranked(deep, INSTRUMENTS, TOP_INSTRUMENTS)],
+        "instruments": [
+            _audio_field(display_name(t), p) for t, p in ranked(deep, INSTRUMENTS, TOP_INSTRUMENTS)
+        ],
         "vocals": _audio_field(voice, voice_confidence),
     }
 
@@ -118,8 +124,11 @@ def energy_level(energy: float) -> str:
 
 
 def _audio_field(value, confidence) -> dict:
-    return {"value": value, "confidence": None if confidence is None else round(float(confidence), 3),
-            "source": "audio"}
+    return {
+        "value": value,
+        "confidence": None if confidence is None else round(float(confidence), 3),
+        "source": "audio",
+    }
 
 
 def _catalog_field(value: str | None) -> dict | None:
@@ -139,8 +148,14 @@ def _date_text(value) -> str | None:
 
 
 def _empty_sheet() -> dict:
-    sheet = {"isrc": "", "title": "", "artist_id": "", "artist_name": "", "release_date": None,
-             "catalog_genre": None}
+    sheet = {
+        "isrc": "",
+        "title": "",
+        "artist_id": "",
+        "artist_name": "",
+        "release_date": None,
+        "catalog_genre": None,
+    }
     sheet.update(_audio_fields(None))
     sheet.update(_deep_fields(None))
     return sheet

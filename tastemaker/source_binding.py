@@ -36,8 +36,10 @@ def check_source(state: Path, source: str) -> None:
     """Refuse, in one line, a landing zone other than the one the project's state belongs to."""
     bound, identity = bound_source(state), source_identity(source)
     if bound is not None and bound != identity:
-        raise UserError(f"this project's data, models and publications belong to {bound}, not {identity}: "
-                        "run that landing zone from a project folder of its own, or `make clean` to start over")
+        raise UserError(
+            f"this project's data, models and publications belong to {bound}, not {identity}: "
+            "run that landing zone from a project folder of its own, or `make clean` to start over"
+        )
 
 
 def bind_source(state: Path, source: str) -> None:

@@ -43,8 +43,11 @@ def use_experiment(endpoints: Endpoints, name: str) -> str:
     so that every run started afterwards, nested ones included, lands in it; returns its id."""
     connect(endpoints)
     experiment = mlflow.get_experiment_by_name(name)
-    experiment_id = (experiment.experiment_id if experiment is not None
-                     else mlflow.create_experiment(name, artifact_location=endpoints.mlflow_artifact_root))
+    experiment_id = (
+        experiment.experiment_id
+        if experiment is not None
+        else mlflow.create_experiment(name, artifact_location=endpoints.mlflow_artifact_root)
+    )
     mlflow.set_experiment(experiment_id=experiment_id)
     return experiment_id
 
@@ -69,9 +72,16 @@ def current_champion_version(client: MlflowClient, model_name: str) -> str | Non
         return None
 
 
-def decide_promotion(metric: str, challenger_score: float, champion_score: float | None,
-                     difference: Interval | None, cold_difference: Interval | None,
-                     margin: float, tolerance: float, no_champion: str = "no champion yet") -> PromotionDecision:
+def decide_promotion(
+    metric: str,
+    challenger_score: float,
+    champion_score: float | None,
+    difference: Interval | None,
+    cold_difference: Interval | None,
+    margin: float,
+    tolerance: float,
+    no_champion: str = "no champion yet",
+) -> PromotionDecision:
     """Pure decision rule, kept apart from MLflow so it is tested on plain numbers.
 
     A challenger serves only when it is significantly better on the headline (the lower end of
@@ -79,8 +89,11 @@ def decide_promotion(metric: str, challenger_score: float, champion_score: float
     a win and a tie keeps the serving model), and it is not worse on the cold slice: neither
     significantly (the interval's upper end below 0) nor on average by more than `tolerance`.
     """
+
     def decision(promoted: bool, reason: str) -> PromotionDecision:
-        return PromotionDecision(promoted, reason, challenger_score, champion_score, difference, cold_difference)
+        return PromotionDecision(
+            promoted, reason, challenger_score, champion_score, difference, cold_difference
+        )
 
     if champion_score is None or difference is None:
         return decision(True, no_champion)
@@ -98,14 +111,24 @@ def decide_promotion(metric: str, challenger_score: float, champion_score: float
 
 def record_decision(client: MlflowClient, model_name: str, version: str, decision: PromotionDecision) -> None:
     client.set_registered_model_alias(model_name, CHALLENGER, version)
-    tags = {"promotion.decision": "promoted" if decision.promoted else "kept as challenger",
-            "promotion.reason": decision.reason,
-            "promotion.challenger_score": f"{decision.challenger_score:.6f}"}
+    tags = {
+        "promotion.decision": "promoted" if decision.promoted else "kept as challenger",
+        "promotion.reason": decision.reason,
+        "promotion.challenger_score": f"{decision.challenger_score:.6f}",
+    }
     if decision.champion_score is not None:
         tags["promotion.champion_score"] = f"{decision.champion_score:.6f}"
-    for name, interval in (("difference", decision.difference), ("cold_difference", decision.cold_difference)):
+    for name, interval in (
+        ("difference", decision.difference),
+        ("cold_difference", decision.cold_difference),
+    ):
         if interval is not None:
-            tags.update({f"promotion.{name}.{part}": f"{getattr(interval, part):.6f}" for part in ("mean", "low", "high")})
+            tags.update(
+                {
+                    f"promotion.{name}.{part}": f"{getattr(interval, part):.6f}"
+                    for part in ("mean", "low", "high")
+                }
+            )
     for key, value in tags.items():
         client.set_model_version_tag(model_name, version, key, value)
     if decision.promoted:

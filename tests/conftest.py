@@ -126,7 +126,7 @@ def subprocess_env(project: Path) -> dict[str, str]:
 
 def deliver_bad_report_row(project: Path) -> None:
     """Make the delivery in `project` fail validation's threshold: one impossible report row, no tolerance."""
-    report = sorted((project / "data" / "landing" / "streams").glob("*.csv"))[0]
+    report = min((project / "data" / "landing" / "streams").glob("*.csv"))
     first_row = report.read_text().splitlines()[1].split(",")
     date, isrc, playlist_id, territory = first_row[:4]
     with report.open("a") as stream:
@@ -154,8 +154,9 @@ def write_aac(path: Path, seconds: float, freq: float = 440.0, rate: int = 44100
     with av.open(str(path), "w") as container:
         stream = container.add_stream("aac", rate=rate, layout="stereo")
         for start in range(0, planar.shape[1], 1024):
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(planar[:, start : start + 1024]),
-                                               format="fltp", layout="stereo")
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(planar[:, start : start + 1024]), format="fltp", layout="stereo"
+            )
             frame.sample_rate = rate
             for packet in stream.encode(frame):
                 container.mux(packet)

@@ -101,8 +101,12 @@ def _split_rows(
     joined = tracks[["isrc", "md5"]].merge(rows, on="md5", how="inner", sort=False)
     joined = joined.astype({name: "float64" for name in numeric})
     tags = joined[["isrc", *auto_tag_names]].rename(columns=lambda c: c.removeprefix("tag_"))
-    tables = (joined[["isrc", *feature_names]], tags, joined[["isrc", *deep_tag_names]],
-              joined[["isrc", *deep_embedding_names]])
+    tables = (
+        joined[["isrc", *feature_names]],
+        tags,
+        joined[["isrc", *deep_tag_names]],
+        joined[["isrc", *deep_embedding_names]],
+    )
     return tuple(table.reset_index(drop=True) for table in tables)
 
 

@@ -37,7 +37,10 @@ def similar(
     k: Annotated[int, typer.Option(min=1, help="How many neighbours to list.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     embedding: Annotated[
-        str, typer.Option(help="sound: the hand-made descriptors' style profile; deep: the deep tagger's embedding.")
+        str,
+        typer.Option(
+            help="sound: the hand-made descriptors' style profile; deep: the deep tagger's embedding."
+        ),
     ] = "sound",
 ) -> None:
     """Tracks or artists that sound alike, by audio features or by the deep tagger's embedding."""
@@ -47,11 +50,18 @@ def similar(
     catalog_path = params.paths.validated / "catalog.parquet"
     if not catalog_path.is_file():
         raise UserError(f"no validated catalog at {catalog_path}; run the pipeline first")
-    similar_command(track, artist, k, as_json, params.paths.features, pd.read_parquet(catalog_path), embedding)
+    similar_command(
+        track, artist, k, as_json, params.paths.features, pd.read_parquet(catalog_path), embedding
+    )
 
 
 def similar_command(
-    track: str | None, artist: str | None, k: int, as_json: bool, features_dir: Path, catalog: pd.DataFrame,
+    track: str | None,
+    artist: str | None,
+    k: int,
+    as_json: bool,
+    features_dir: Path,
+    catalog: pd.DataFrame,
     embedding: str = "sound",
 ) -> None:
     """Print the k nearest tracks of `track` or artists of `artist` as a table, or as JSON records."""
@@ -63,7 +73,9 @@ def similar_command(
     features_path = Path(features_dir) / table_file
     if not features_path.is_file():
         hint = " (is features.deep_tagger off?)" if embedding == "deep" else ""
-        raise UserError(f"no {embedding} embedding input at {features_path}; run the features stage first{hint}")
+        raise UserError(
+            f"no {embedding} embedding input at {features_path}; run the features stage first{hint}"
+        )
     isrcs, vectors = embed(pd.read_parquet(features_path))
     if track is not None:
         rows = _similar_tracks(track, k, isrcs, vectors, Path(features_dir) / index_file, catalog)
@@ -106,7 +118,9 @@ def _similar_tracks(
     return named.assign(rank=range(1, len(named) + 1))[["rank", "isrc", *details, "similarity"]]
 
 
-def _similar_artists(artist_id: str, k: int, isrcs: list[str], vectors, catalog: pd.DataFrame) -> pd.DataFrame:
+def _similar_artists(
+    artist_id: str, k: int, isrcs: list[str], vectors, catalog: pd.DataFrame
+) -> pd.DataFrame:
     analysed = catalog.loc[catalog["isrc"].isin(isrcs), "artist_id"].astype(str)
     if artist_id not in set(analysed):
         raise UserError(f"artist {artist_id!r} has no analysed tracks")

@@ -17,13 +17,38 @@ EMBEDDING_PREFIX = "deep_emb_"
 
 # Each tag's group; sub-styles name their parent genre so the pitch sheet can pair them.
 GENRES = (
-    "rock", "pop", "electronic", "dance", "jazz", "metal", "soul", "folk", "punk", "blues", "ambient",
-    "Hip-Hop", "country", "funk", "rnb", "House", "alternative", "indie", "experimental", "easy listening",
+    "rock",
+    "pop",
+    "electronic",
+    "dance",
+    "jazz",
+    "metal",
+    "soul",
+    "folk",
+    "punk",
+    "blues",
+    "ambient",
+    "Hip-Hop",
+    "country",
+    "funk",
+    "rnb",
+    "House",
+    "alternative",
+    "indie",
+    "experimental",
+    "easy listening",
 )
 SUB_STYLES = {
-    "alternative rock": "rock", "classic rock": "rock", "indie rock": "rock", "hard rock": "rock",
-    "Progressive rock": "rock", "heavy metal": "metal", "indie pop": "pop", "electronica": "electronic",
-    "electro": "electronic", "chillout": "electronic",
+    "alternative rock": "rock",
+    "classic rock": "rock",
+    "indie rock": "rock",
+    "hard rock": "rock",
+    "Progressive rock": "rock",
+    "heavy metal": "metal",
+    "indie pop": "pop",
+    "electronica": "electronic",
+    "electro": "electronic",
+    "chillout": "electronic",
 }
 MOODS = ("happy", "sad", "beautiful", "Mellow", "chill", "party", "sexy", "catchy")
 INSTRUMENTS = ("guitar", "acoustic")
@@ -72,7 +97,11 @@ def vocals(deep_tags: pd.Series) -> tuple[str, float]:
 
 SUMMARY_GROUPS = {"genre": GENRES, "mood": MOODS, "instrument": INSTRUMENTS}
 # The deep tagger's columns of the auto-tags table, after the hand-made ones.
-SUMMARY_COLUMNS = (*(c for g in SUMMARY_GROUPS for c in (g, f"{g}_probability")), "vocals", "vocals_confidence")
+SUMMARY_COLUMNS = (
+    *(c for g in SUMMARY_GROUPS for c in (g, f"{g}_probability")),
+    "vocals",
+    "vocals_confidence",
+)
 
 
 def summary_tags(deep_tags: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +111,7 @@ def summary_tags(deep_tags: pd.DataFrame) -> pd.DataFrame:
     for _, row in deep_tags.set_index("isrc").iterrows():
         summary: dict[str, object] = {"isrc": row.name}
         for group, tags in SUMMARY_GROUPS.items():
-            (tag, probability), = ranked(row, tags, 1) or [(None, float("nan"))]
+            ((tag, probability),) = ranked(row, tags, 1) or [(None, float("nan"))]
             summary[group], summary[f"{group}_probability"] = tag, probability
         summary["vocals"], summary["vocals_confidence"] = vocals(row)
         rows.append(summary)

@@ -47,7 +47,9 @@ def deep_track_embeddings(deep_embedding: pd.DataFrame) -> tuple[list[str], np.n
     values = deep_embedding[columns].to_numpy(dtype=np.float64)
     centred = values - values.mean(axis=0) if len(values) else values
     norms = np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-    return deep_embedding["isrc"].astype(str).tolist(), np.ascontiguousarray(centred / norms, dtype=np.float32)
+    return deep_embedding["isrc"].astype(str).tolist(), np.ascontiguousarray(
+        centred / norms, dtype=np.float32
+    )
 
 
 def embedding_columns(features: pd.DataFrame) -> list[str]:

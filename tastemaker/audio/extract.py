@@ -227,7 +227,9 @@ def _filter_banks(sr: int, n_fft: int, n_mels: int) -> _FilterBanks:
     applied with plain matrix products (several times faster here than librosa's einsum)."""
     return _FilterBanks(
         frequencies=librosa.fft_frequencies(sr=sr, n_fft=n_fft).astype(np.float32),
-        mel=BandedFilterBank.from_dense(librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, dtype=np.float32)),
+        mel=BandedFilterBank.from_dense(
+            librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, dtype=np.float32)
+        ),
         chroma=librosa.filters.chroma(sr=sr, n_fft=n_fft, tuning=0.0, dtype=np.float32),
     )
 

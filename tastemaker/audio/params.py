@@ -52,10 +52,13 @@ class FeaturesParams(BaseModel):
         True, description="Also run the musicnn tagger (genre, mood, instrument tags and a 200-d embedding)."
     )
     tagger_model: Path | None = Field(
-        None, description="ONNX model of the deep tagger, with its tags.txt beside it; unset: the shipped musicnn."
+        None,
+        description="ONNX model of the deep tagger, with its tags.txt beside it; unset: the shipped musicnn.",
     )
     tagger_max_patches: int = Field(
-        10, ge=1, description="3-second patches of the analysed audio the tagger hears at most, evenly spread."
+        10,
+        ge=1,
+        description="3-second patches of the analysed audio the tagger hears at most, evenly spread.",
     )
 
     @model_validator(mode="after")

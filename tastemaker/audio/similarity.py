@@ -66,7 +66,9 @@ def similar_artists(features: pd.DataFrame, catalog: pd.DataFrame, k: int) -> pd
     return similar_artists_by(*track_embeddings(features), catalog, k)
 
 
-def similar_artists_by(isrcs: list[str], embeddings: np.ndarray, catalog: pd.DataFrame, k: int) -> pd.DataFrame:
+def similar_artists_by(
+    isrcs: list[str], embeddings: np.ndarray, catalog: pd.DataFrame, k: int
+) -> pd.DataFrame:
     """Every artist's k closest artists: artist_id, similar_artist_id, similarity, rank (1 = closest).
 
     An artist is the normalised mean of their tracks' embeddings (one row per isrc), so a prolific artist

@@ -43,7 +43,9 @@ def spectral_moments(magnitude: np.ndarray, frequencies: np.ndarray) -> np.ndarr
     return np.vstack([centroid, np.sqrt(np.maximum(second_moment - centroid**2, 0.0))])
 
 
-def spectral_rolloff(magnitude: np.ndarray, frequencies: np.ndarray, roll_percent: float = 0.85) -> np.ndarray:
+def spectral_rolloff(
+    magnitude: np.ndarray, frequencies: np.ndarray, roll_percent: float = 0.85
+) -> np.ndarray:
     """Per frame of (frames, bins) magnitudes, the lowest frequency below which `roll_percent` of the
     magnitude lies, as (1, frames).
 
@@ -73,8 +75,13 @@ def spectral_flatness(power: np.ndarray, amin: float = 1e-10) -> np.ndarray:
     return (geometric / arithmetic)[np.newaxis]
 
 
-def spectral_contrast(magnitude: np.ndarray, frequencies: np.ndarray, n_bands: int = 6, fmin: float = 200.0,
-                      quantile: float = 0.02) -> np.ndarray:
+def spectral_contrast(
+    magnitude: np.ndarray,
+    frequencies: np.ndarray,
+    n_bands: int = 6,
+    fmin: float = 200.0,
+    quantile: float = 0.02,
+) -> np.ndarray:
     """Peak-minus-valley level (dB) of each octave band per frame of (frames, bins) magnitudes, as
     (n_bands + 1, frames); librosa.feature.spectral_contrast's bands and definition.
 
@@ -89,7 +96,9 @@ def spectral_contrast(magnitude: np.ndarray, frequencies: np.ndarray, n_bands: i
         first = inside[0] - 1 if band > 0 else inside[0]  # a band also takes the bin below it
         last = bins - 1 if band == n_bands else inside[-1]  # the top band runs to Nyquist
         tail = int(max(np.rint(quantile * (last - first + 1)), 1))
-        ordered = np.sort(magnitude[:, first : last + 1 if band == n_bands else last], axis=1)  # drops its top bin
+        ordered = np.sort(
+            magnitude[:, first : last + 1 if band == n_bands else last], axis=1
+        )  # drops its top bin
         valley.append(ordered[:, :tail].mean(axis=1))
         peak.append(ordered[:, -tail:].mean(axis=1))
     as_db = librosa.power_to_db

@@ -33,7 +33,9 @@ def tags(
     track: Annotated[str | None, typer.Option(help="ISRC of the track.")] = None,
     artist: Annotated[str | None, typer.Option(help="Artist id or name: every track of theirs.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the pitch sheets as JSON.")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print the pitch sheets as CSV, ready to paste.")] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print the pitch sheets as CSV, ready to paste.")
+    ] = False,
 ) -> None:
     """A track's (or an artist's tracks') tags with their probabilities, and the pre-filled pitch sheet."""
     from tastemaker.config import load_params
@@ -42,11 +44,19 @@ def tags(
     catalog_path = params.paths.validated / "catalog.parquet"
     if not catalog_path.is_file():
         raise UserError(f"no validated catalog at {catalog_path}; run the pipeline first")
-    print(tags_command(track, artist, as_json, as_csv, params.paths.features, pd.read_parquet(catalog_path)), end="")
+    print(
+        tags_command(track, artist, as_json, as_csv, params.paths.features, pd.read_parquet(catalog_path)),
+        end="",
+    )
 
 
 def tags_command(
-    track: str | None, artist: str | None, as_json: bool, as_csv: bool, features_dir: Path, catalog: pd.DataFrame
+    track: str | None,
+    artist: str | None,
+    as_json: bool,
+    as_csv: bool,
+    features_dir: Path,
+    catalog: pd.DataFrame,
 ) -> str:
     """The text `tastemaker tags` prints."""
     if (track is None) == (artist is None):
@@ -86,12 +96,17 @@ def _tables(sheets: list[dict], deep_tags: pd.DataFrame | None) -> str:
                 if field.endswith("_confidence") or field in ("isrc", "title", "artist_id", "artist_name"):
                     continue
                 confidence = flat.get(f"{field}_confidence")
-                table.add_row(field, "" if value is None else str(value),
-                              "" if confidence is None else f"{confidence:.2f}")
+                table.add_row(
+                    field,
+                    "" if value is None else str(value),
+                    "" if confidence is None else f"{confidence:.2f}",
+                )
             if deep_tags is not None and sheet["isrc"] in set(deep_tags["isrc"]):
                 row = deep_tags.set_index("isrc").loc[sheet["isrc"]]
                 for group, group_tags in SUMMARY_GROUPS.items():
-                    top = ", ".join(f"{display_name(t)} {p:.2f}" for t, p in ranked(row, group_tags, TOP_TAGS))
+                    top = ", ".join(
+                        f"{display_name(t)} {p:.2f}" for t, p in ranked(row, group_tags, TOP_TAGS)
+                    )
                     table.add_row(f"top {group} tags", top, "")
             console.print(table)
     return captured.get()

@@ -23,8 +23,10 @@ def print_effect(summary: dict, as_json: bool) -> None:
 
 def summary_table(summary: dict) -> Table:
     level = round(summary["confidence"] * 100)
-    table = Table(title=f"Promotion effect of {', '.join(summary['run_dates'])} "
-                        f"({summary['window_days']}-day window, {summary['measured']} recommendations)")
+    table = Table(
+        title=f"Promotion effect of {', '.join(summary['run_dates'])} "
+        f"({summary['window_days']}-day window, {summary['measured']} recommendations)"
+    )
     table.add_column("estimate")
     table.add_column("value", justify="right")
     table.add_column(f"{level}% interval", justify="right")
@@ -33,5 +35,7 @@ def summary_table(summary: dict) -> Table:
         if estimate is None:
             table.add_row(label, "n/a", "not enough data")
         else:
-            table.add_row(label, f"{estimate['value']:.1f}", f"{estimate['low']:.1f} .. {estimate['high']:.1f}")
+            table.add_row(
+                label, f"{estimate['value']:.1f}", f"{estimate['low']:.1f} .. {estimate['high']:.1f}"
+            )
     return table

@@ -142,8 +142,13 @@ def split_cells(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def bootstrap(cells: dict[str, pd.DataFrame], needed: tuple[str, ...], statistic, params: EffectParams,
-              rng: np.random.Generator) -> Estimate | None:
+def bootstrap(
+    cells: dict[str, pd.DataFrame],
+    needed: tuple[str, ...],
+    statistic,
+    params: EffectParams,
+    rng: np.random.Generator,
+) -> Estimate | None:
     """Point estimate and percentile interval of `statistic`, resampling rows within each cell.
 
     None when a cell it needs is empty or the point estimate is undefined (a ratio over zero).
@@ -167,7 +172,9 @@ def bootstrap(cells: dict[str, pd.DataFrame], needed: tuple[str, ...], statistic
     return Estimate(point, float(low), float(high))
 
 
-def per_artist_effects(outcomes: pd.DataFrame, params: EffectParams, rng: np.random.Generator) -> pd.DataFrame:
+def per_artist_effects(
+    outcomes: pd.DataFrame, params: EffectParams, rng: np.random.Generator
+) -> pd.DataFrame:
     """The promotion effect of each artist's model recommendations (NaN without pitched or control rows).
 
     Per artist there are too few exploration slots to estimate a lift against random choices.
@@ -177,16 +184,21 @@ def per_artist_effects(outcomes: pd.DataFrame, params: EffectParams, rng: np.ran
     for (artist_id, artist_name), mine in outcomes.groupby(["artist_id", "artist_name"], sort=True):
         cells = split_cells(mine)
         estimate = bootstrap(cells, needed, statistic, params, rng)
-        rows.append({
-            "artist_id": artist_id, "artist_name": artist_name,
-            "pitched": len(cells["model_pitched"]), "control": len(cells["model_control"]),
-            "started": int(cells["model_pitched"]["started"].sum()),
-            "effect": np.nan if estimate is None else estimate.value,
-            "low": np.nan if estimate is None else estimate.low,
-            "high": np.nan if estimate is None else estimate.high,
-        })
-    return pd.DataFrame(rows, columns=["artist_id", "artist_name", "pitched", "control", "started",
-                                       "effect", "low", "high"])
+        rows.append(
+            {
+                "artist_id": artist_id,
+                "artist_name": artist_name,
+                "pitched": len(cells["model_pitched"]),
+                "control": len(cells["model_control"]),
+                "started": int(cells["model_pitched"]["started"].sum()),
+                "effect": np.nan if estimate is None else estimate.value,
+                "low": np.nan if estimate is None else estimate.low,
+                "high": np.nan if estimate is None else estimate.high,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["artist_id", "artist_name", "pitched", "control", "started", "effect", "low", "high"]
+    )
 
 
 def acceptance_by_rank(cells: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -17,8 +17,15 @@ import numpy as np
 import pandas as pd
 
 
-def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int, run_date: str,
-            max_per_playlist: int, max_per_track: int) -> pd.DataFrame:
+def explore(
+    pitches: pd.DataFrame,
+    scored: pd.DataFrame,
+    share: float,
+    seed: int,
+    run_date: str,
+    max_per_playlist: int,
+    max_per_track: int,
+) -> pd.DataFrame:
     """Replace a `share` of each publication's pitch slots by random candidates; adds `is_explore`.
 
     `pitches` are the chosen pairs (artist_id, rank, isrc, playlist_id, score, ...), `scored` every
@@ -27,7 +34,9 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
     per playlist and per track, counted without the slot being replaced). A slot keeps the model's
     pick when no candidate is left.
     """
-    keys = pitches["artist_id"].astype(str) + "|" + pitches["rank"].astype(str) + f"|{seed}|{run_date}|explore"
+    keys = (
+        pitches["artist_id"].astype(str) + "|" + pitches["rank"].astype(str) + f"|{seed}|{run_date}|explore"
+    )
     uniform = pd.util.hash_pandas_object(keys, index=False).to_numpy() / float(2**64)
     explored = pitches.copy()
     isrcs = explored["isrc"].to_numpy(dtype=object).copy()
@@ -48,9 +57,13 @@ def explore(pitches: pd.DataFrame, scored: pd.DataFrame, share: float, seed: int
         listed = set(zip(isrcs[mine], playlist_ids[mine]))
         others = mine[mine != row]
         per_playlist, per_track = Counter(playlist_ids[others]), Counter(isrcs[others])
-        pool = [candidate for candidate in pool_of.get(artist_ids[row], [])
-                if candidate[:2] not in listed
-                and per_playlist[candidate[1]] < max_per_playlist and per_track[candidate[0]] < max_per_track]
+        pool = [
+            candidate
+            for candidate in pool_of.get(artist_ids[row], [])
+            if candidate[:2] not in listed
+            and per_playlist[candidate[1]] < max_per_playlist
+            and per_track[candidate[0]] < max_per_track
+        ]
         if not pool:
             continue
         isrcs[row], playlist_ids[row], scores[row] = pool[int(uniform[row] / share * len(pool)) % len(pool)]

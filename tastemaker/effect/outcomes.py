@@ -16,8 +16,9 @@ COUNTS = ["streams", "saves", "skips"]
 PER_FOLLOWER = "in_playlist_streams_per_1k_followers"
 
 
-def recommendation_outcomes(recommendations: pd.DataFrame, streams: pd.DataFrame, followers: pd.Series,
-                            window_days: int) -> pd.DataFrame:
+def recommendation_outcomes(
+    recommendations: pd.DataFrame, streams: pd.DataFrame, followers: pd.Series, window_days: int
+) -> pd.DataFrame:
     """One row per measured recommendation: its arm and its outcomes in the window.
 
     Columns added: `in_playlist_<streams|saves|skips>` (the track streamed from the recommended
@@ -50,12 +51,20 @@ def recommendation_outcomes(recommendations: pd.DataFrame, streams: pd.DataFrame
     recs[measured] = recs[measured].fillna(0).astype("int64")
     recs["started"] = recs["in_playlist_streams"] > 0
     audience = recs["playlist_id"].map(followers).to_numpy(dtype=float)
-    recs[PER_FOLLOWER] = np.divide(1000 * recs["in_playlist_streams"].to_numpy(dtype=float), audience,
-                                   out=np.full(len(recs), np.nan), where=audience > 0)
+    recs[PER_FOLLOWER] = np.divide(
+        1000 * recs["in_playlist_streams"].to_numpy(dtype=float),
+        audience,
+        out=np.full(len(recs), np.nan),
+        where=audience > 0,
+    )
     for scope in ("in_playlist", "track"):
         plays = recs[f"{scope}_streams"].to_numpy(dtype=float)
-        recs[f"{scope}_skip_rate"] = np.divide(recs[f"{scope}_skips"].to_numpy(dtype=float), plays,
-                                               out=np.full(len(recs), np.nan), where=plays > 0)
+        recs[f"{scope}_skip_rate"] = np.divide(
+            recs[f"{scope}_skips"].to_numpy(dtype=float),
+            plays,
+            out=np.full(len(recs), np.nan),
+            where=plays > 0,
+        )
     return recs
 
 

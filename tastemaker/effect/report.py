@@ -20,6 +20,7 @@ PLOT_PANELS = {
     "streams": ("lift", "promotion_effect", "effect_per_placed_pitch"),
 }
 
+
 def render_report(summary: dict, per_artist: pd.DataFrame, by_rank: pd.DataFrame) -> str:
     level = round(summary["confidence"] * 100)
     rows = "".join(
@@ -64,8 +65,13 @@ def _estimates_plot(summary: dict, level: int) -> Figure:
         shown = [name for name in names if summary[name]]
         for position, name in enumerate(shown):
             estimate = summary[name]
-            axes.errorbar(estimate["value"], position, xerr=[[estimate["value"] - estimate["low"]],
-                                                            [estimate["high"] - estimate["value"]]], fmt="o", capsize=4)
+            axes.errorbar(
+                estimate["value"],
+                position,
+                xerr=[[estimate["value"] - estimate["low"]], [estimate["high"] - estimate["value"]]],
+                fmt="o",
+                capsize=4,
+            )
         axes.axvline(0, color="grey", linewidth=1)
         axes.set_yticks(range(len(shown)), [LABELS[name].split(" (")[0] for name in shown])
         axes.set_xlabel(f"{unit} in the window, {level}% interval")
@@ -87,9 +93,13 @@ def _artist_plot(per_artist: pd.DataFrame, level: int) -> Figure:
     measured = per_artist.dropna(subset=["effect"])
     figure = Figure(figsize=(6, 0.6 + 0.3 * max(len(measured), 1)))
     axes = figure.subplots()
-    axes.errorbar(measured["effect"], range(len(measured)),
-                  xerr=[measured["effect"] - measured["low"], measured["high"] - measured["effect"]],
-                  fmt="o", capsize=3)
+    axes.errorbar(
+        measured["effect"],
+        range(len(measured)),
+        xerr=[measured["effect"] - measured["low"], measured["high"] - measured["effect"]],
+        fmt="o",
+        capsize=3,
+    )
     axes.axvline(0, color="grey", linewidth=1)
     axes.set_yticks(range(len(measured)), measured["artist_name"])
     axes.set_xlabel(f"promotion effect (streams per pitch), {level}% interval")

@@ -32,7 +32,8 @@ class Pitch(BaseModel):
     rank: int
     kind: Literal["model", "explore", "control"] = Field(
         description="model: the ranker's pick; explore: drawn at random (to measure the model); "
-                    "control: held back, never to be pitched")
+        "control: held back, never to be pitched"
+    )
     isrc: str
     track_title: str
     playlist_id: str
@@ -42,8 +43,9 @@ class Pitch(BaseModel):
     curator: str
     reasons: list[str]
     note: str
-    fit_percentile: int | None = Field(description="share (%) of this run's model picks this one beats; "
-                                                   "none for a random pick")
+    fit_percentile: int | None = Field(
+        description="share (%) of this run's model picks this one beats; none for a random pick"
+    )
     expected_streams: Band | None
     release_date: str | None
     unreleased: bool
@@ -82,8 +84,13 @@ def _latest(request: Request) -> dict:
 @router.get("/artists", response_model=list[ArtistSummary])
 def list_artists(request: Request, user: ApiUser, q: str = "", offset: int = 0, limit: int = 100):
     """The artists of the latest publication this account may see."""
-    rows, _ = portal(request).reader.artists(_latest(request)["run_date"], q, max(0, offset), min(max(1, limit), 1000),
-                                             only=None if user.is_label_staff else user.artists)
+    rows, _ = portal(request).reader.artists(
+        _latest(request)["run_date"],
+        q,
+        max(0, offset),
+        min(max(1, limit), 1000),
+        only=None if user.is_label_staff else user.artists,
+    )
     return rows
 
 
@@ -93,21 +100,34 @@ def get_pitches(request: Request, artist_id: ApiVisibleArtist):
     state, latest = portal(request), _latest(request)
     marked = statuses.latest_statuses(state.engine, artist_id, latest["run_date"])
     pitches = artist_pitches(state.reader, state.catalog.current(), artist_id, latest["run_date"], marked)
-    return {"artist_id": artist_id, "run_date": latest["run_date"].isoformat(),
-            "model_version": latest["model_version"], "data_version": latest["data_version"], "pitches": pitches}
+    return {
+        "artist_id": artist_id,
+        "run_date": latest["run_date"].isoformat(),
+        "model_version": latest["model_version"],
+        "data_version": latest["data_version"],
+        "pitches": pitches,
+    }
 
 
 @router.get("/artists/{artist_id}/similar")
 def get_similar(request: Request, artist_id: ApiVisibleArtist) -> list[dict]:
     """Similar artists with what they share: sound (audio similarity) and audiences (co-listening)."""
     rows = portal(request).reader.similar(artist_id, _latest(request)["run_date"])
-    return [{key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in row.items()}
-            for row in rows]
+    return [
+        {key: (value.isoformat() if isinstance(value, dt.date) else value) for key, value in row.items()}
+        for row in rows
+    ]
 
 
 @router.post("/artists/{artist_id}/pitches/{run_date}/{rank}/status", status_code=201)
-def set_status(request: Request, run_date: dt.date, rank: int, change: StatusChange,
-               artist_id: ApiVisibleArtist, user: ApiUser) -> dict:
+def set_status(
+    request: Request,
+    run_date: dt.date,
+    rank: int,
+    change: StatusChange,
+    artist_id: ApiVisibleArtist,
+    user: ApiUser,
+) -> dict:
     """Record what was done with a pitch; stored with time and account, the latest one counting."""
     if not request.headers.get("authorization", "").lower().startswith("bearer "):
         raise HTTPException(403, "changing a status through the API needs a bearer token")
@@ -119,6 +139,12 @@ def set_status(request: Request, run_date: dt.date, rank: int, change: StatusCha
         statuses.mark(state.engine, user, pitch, change.status, change.note)
     except UserError as error:
         raise HTTPException(400, str(error)) from None
-    accounts.audit(state.engine, user, f"pitch_{change.status}", client_address(request), artist_id=artist_id,
-                   detail=json.dumps({"run_date": run_date.isoformat(), "rank": rank, "via": "api"}))
+    accounts.audit(
+        state.engine,
+        user,
+        f"pitch_{change.status}",
+        client_address(request),
+        artist_id=artist_id,
+        detail=json.dumps({"run_date": run_date.isoformat(), "rank": rank, "via": "api"}),
+    )
     return {"artist_id": artist_id, "run_date": run_date.isoformat(), "rank": rank, "status": change.status}

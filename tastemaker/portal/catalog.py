@@ -61,8 +61,11 @@ class CatalogCache:
         return self._catalog
 
     def _files(self) -> tuple[Path, Path, Path]:
-        return (self.validated / "playlists.parquet", self.validated / "catalog.parquet",
-                self.features / "auto_tags.parquet")
+        return (
+            self.validated / "playlists.parquet",
+            self.validated / "catalog.parquet",
+            self.features / "auto_tags.parquet",
+        )
 
     def streams(self, isrcs: list[str]) -> pd.DataFrame:
         """Report rows of these tracks (date, isrc, playlist_id, streams); empty before any validation."""
@@ -84,24 +87,40 @@ def _load(playlists_path: Path, catalog_path: Path, tags_path: Path) -> Catalog:
     catalog = Catalog()
     if playlists_path.is_file():
         playlists = pd.read_parquet(playlists_path)
-        followers = playlists["followers"].astype("Int64") if "followers" in playlists else pd.Series(pd.NA, playlists.index)
+        followers = (
+            playlists["followers"].astype("Int64")
+            if "followers" in playlists
+            else pd.Series(pd.NA, playlists.index)
+        )
         for playlist_id, name, territory, count, curator in zip(
-                playlists["playlist_id"].astype(str), playlists["name"].astype(str), _texts(playlists, "territory"),
-                followers, _texts(playlists, "curator")):
-            catalog.playlists[playlist_id] = Playlist(name, territory, None if pd.isna(count) else int(count), curator)
+            playlists["playlist_id"].astype(str),
+            playlists["name"].astype(str),
+            _texts(playlists, "territory"),
+            followers,
+            _texts(playlists, "curator"),
+        ):
+            catalog.playlists[playlist_id] = Playlist(
+                name, territory, None if pd.isna(count) else int(count), curator
+            )
     if catalog_path.is_file():
         tracks = pd.read_parquet(catalog_path)
         released = pd.to_datetime(tracks["release_date"], errors="coerce")
         for isrc, title, release, genre, artist_id in zip(
-                tracks["isrc"].astype(str), tracks["title"].astype(str), released, _texts(tracks, "genre"),
-                tracks["artist_id"].astype(str)):
+            tracks["isrc"].astype(str),
+            tracks["title"].astype(str),
+            released,
+            _texts(tracks, "genre"),
+            tracks["artist_id"].astype(str),
+        ):
             catalog.tracks[isrc] = Track(title, None if pd.isna(release) else release.date(), genre)
             catalog.artist_tracks.setdefault(artist_id, []).append(isrc)
     if tags_path.is_file():
         tags = pd.read_parquet(tags_path)
         for record in tags.to_dict("records"):
             isrc = str(record.pop("isrc"))
-            catalog.tags[isrc] = {name: _tag_text(value) for name, value in record.items() if not _missing(value)}
+            catalog.tags[isrc] = {
+                name: _tag_text(value) for name, value in record.items() if not _missing(value)
+            }
     return catalog
 
 

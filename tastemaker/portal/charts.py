@@ -41,7 +41,15 @@ def bar_chart(title: str, rows: list[tuple[str, float, str]], css_class: str = "
     """Horizontal bars for (label, value, class) rows, scaled to the largest value; values are never negative."""
     largest = max((value for _, value, _ in rows), default=0) or 1
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    bars = [Bar(label=label, value=value, text=f"{value:,.0f}", y=index * ROW_HEIGHT,
-                width=max(1, round(room * value / largest)) if value > 0 else 0, css_class=row_class or css_class)
-            for index, (label, value, row_class) in enumerate(rows)]
+    bars = [
+        Bar(
+            label=label,
+            value=value,
+            text=f"{value:,.0f}",
+            y=index * ROW_HEIGHT,
+            width=max(1, round(room * value / largest)) if value > 0 else 0,
+            css_class=row_class or css_class,
+        )
+        for index, (label, value, row_class) in enumerate(rows)
+    ]
     return BarChart(title=title, bars=bars)

@@ -19,12 +19,22 @@ from tastemaker.portal import accounts, statuses, tables
 from tastemaker.portal.settings import load_settings, portal_db_url
 from tastemaker.publication import store
 
-app = typer.Typer(no_args_is_help=False, invoke_without_command=True,
-                  help="The artist and label portal: `tastemaker portal` serves it.")
+app = typer.Typer(
+    no_args_is_help=False,
+    invoke_without_command=True,
+    help="The artist and label portal: `tastemaker portal` serves it.",
+)
 
-Role = Annotated[str, typer.Option(help="admin (every artist, every action), member (read, mark pitches) "
-                                         "or artist (only the linked artists).")]
-Artists = Annotated[list[str] | None, typer.Option("--artist", help="Artist id the account may see (repeat).")]
+Role = Annotated[
+    str,
+    typer.Option(
+        help="admin (every artist, every action), member (read, mark pitches) "
+        "or artist (only the linked artists)."
+    ),
+]
+Artists = Annotated[
+    list[str] | None, typer.Option("--artist", help="Artist id the account may see (repeat).")
+]
 DEMO_ADMIN = "admin@demo.local"
 DEMO_ARTIST = "artist@demo.local"
 
@@ -41,15 +51,24 @@ def serve(
     params = load_params()
     settings = load_settings(params)
     if not store.run_dates(store.connect(settings.publication_db_url)):
-        typer.echo("warning: nothing has been published yet: run `tastemaker run` (or `make demo`) first", err=True)
+        typer.echo(
+            "warning: nothing has been published yet: run `tastemaker run` (or `make demo`) first", err=True
+        )
     tables.connect(settings.portal_db_url)
     import uvicorn
 
     rules = params.portal
     host, port = host or rules.host, port or rules.port
     typer.echo(f"portal on http://{host}:{port} (put TLS in front of it: docs/deploy.md)", err=True)
-    uvicorn.run("tastemaker.portal.server:create_from_environment", factory=True, host=host, port=port,
-                workers=rules.workers, proxy_headers=True, log_level="warning")
+    uvicorn.run(
+        "tastemaker.portal.server:create_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=rules.workers,
+        proxy_headers=True,
+        log_level="warning",
+    )
 
 
 def _engine():
@@ -66,7 +85,10 @@ def add_user(
     """Create an account with a password typed at the prompt."""
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = accounts.add_user(_engine(), email, name, role, artist or [], password)
-    typer.echo(f"created {user.role} {user.email}" + (f" for {', '.join(sorted(user.artists))}" if user.artists else ""))
+    typer.echo(
+        f"created {user.role} {user.email}"
+        + (f" for {', '.join(sorted(user.artists))}" if user.artists else "")
+    )
 
 
 @app.command()
@@ -106,23 +128,34 @@ def demo_users():
     artist = store.read_recommendations(publication, _first_artist(publication))
     artist_id, artist_name = str(artist["artist_id"].iloc[0]), str(artist["artist_name"].iloc[0])
     engine = tables.connect(portal_db_url(params))
-    for email, role, name, artists in ((DEMO_ADMIN, "admin", "Demo label admin", []),
-                                       (DEMO_ARTIST, "artist", artist_name, [artist_id])):
+    for email, role, name, artists in (
+        (DEMO_ADMIN, "admin", "Demo label admin", []),
+        (DEMO_ARTIST, "artist", artist_name, [artist_id]),
+    ):
         password = secrets.token_urlsafe(12)
         accounts.reset_demo_user(engine, email, name, role, artists, password)
-        typer.echo(f"{role:6}  {email}  password: {password}" + (f"  (artist {artist_name}, {artist_id})" if artists else ""))
+        typer.echo(
+            f"{role:6}  {email}  password: {password}"
+            + (f"  (artist {artist_name}, {artist_id})" if artists else "")
+        )
 
 
 def _first_artist(engine) -> str:
-    query = (sa.select(store.RECOMMENDATIONS.c.artist_id).where(store.RECOMMENDATIONS.c.run_date == store.run_dates(engine)[0])
-             .order_by(store.RECOMMENDATIONS.c.artist_name, store.RECOMMENDATIONS.c.artist_id).limit(1))
+    query = (
+        sa.select(store.RECOMMENDATIONS.c.artist_id)
+        .where(store.RECOMMENDATIONS.c.run_date == store.run_dates(engine)[0])
+        .order_by(store.RECOMMENDATIONS.c.artist_name, store.RECOMMENDATIONS.c.artist_id)
+        .limit(1)
+    )
     with engine.connect() as connection:
         return connection.scalar(query)
 
 
 @app.command("export-statuses")
 def export_statuses(
-    out: Annotated[Path, typer.Option("--out", help="Parquet file to write (for `world advance --publication`).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Parquet file to write (for `world advance --publication`).")
+    ],
     date: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD (default: latest).")] = None,
 ):
     """Write a publication with a `status` column saying which pitches the label marked sent."""
@@ -138,7 +171,9 @@ def export_statuses(
     recommendations = statuses.published_rows(publication, run_date)
     if recommendations.empty:
         raise UserError(f"no publication for {run_date.isoformat()}")
-    exported = statuses.export_with_statuses(recommendations, statuses.latest_statuses(_engine(), run_date=run_date))
+    exported = statuses.export_with_statuses(
+        recommendations, statuses.latest_statuses(_engine(), run_date=run_date)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     exported.to_parquet(out, index=False)
     sent = int((exported["status"] == "sent").sum())

@@ -37,7 +37,8 @@ router = APIRouter(include_in_schema=False)
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200, **context):
     return portal(request).templates.TemplateResponse(
-        request, name, {"user": user, "csrf": csrf_token(request), **context}, status_code=status_code)
+        request, name, {"user": user, "csrf": csrf_token(request), **context}, status_code=status_code
+    )
 
 
 def latest_run(request: Request) -> dict:
@@ -66,19 +67,33 @@ def login_form(request: Request, next: str = "/"):
 
 
 @router.post("/login", dependencies=[Depends(check_csrf)])
-def login(request: Request, email: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/"):
+def login(
+    request: Request,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+):
     state, address = portal(request), client_address(request)
     rules = state.settings.params.portal
-    if accounts.too_many_failures(state.engine, email, address, rules.login_max_failures, rules.login_window_minutes):
+    if accounts.too_many_failures(
+        state.engine, email, address, rules.login_max_failures, rules.login_window_minutes
+    ):
         accounts.audit(state.engine, None, "login_blocked", address, email=email)
-        return render(request, "login.html", None, 429, next=_safe_next(next),
-                      error="Too many failed sign-ins: wait a few minutes and try again.")
+        return render(
+            request,
+            "login.html",
+            None,
+            429,
+            next=_safe_next(next),
+            error="Too many failed sign-ins: wait a few minutes and try again.",
+        )
     user = accounts.authenticate(state.engine, email, password)
     if user is None:
         accounts.record_failure(state.engine, email, address)
         accounts.audit(state.engine, None, "login_failed", address, email=email)
-        return render(request, "login.html", None, 401, next=_safe_next(next), error="Wrong e-mail or password.")
+        return render(
+            request, "login.html", None, 401, next=_safe_next(next), error="Wrong e-mail or password."
+        )
     accounts.audit(state.engine, user, "login", address)
     response = RedirectResponse(_safe_next(next), status_code=303)
     token = accounts.start_session(state.engine, user, rules.session_hours)
@@ -130,10 +145,24 @@ def artist_list(request: Request, user: PageUser, q: str = "", page: int = 1):
     state, latest = portal(request), latest_run(request)
     per_page = state.settings.params.portal.artists_per_page
     page = max(1, page)
-    rows, total = state.reader.artists(latest["run_date"], q.strip(), (page - 1) * per_page, per_page,
-                                       only=None if user.is_label_staff else user.artists)
-    return render(request, "artists.html", user, artists=rows, total=total, q=q, page=page,
-                  pages=max(1, -(-total // per_page)), run=latest)
+    rows, total = state.reader.artists(
+        latest["run_date"],
+        q.strip(),
+        (page - 1) * per_page,
+        per_page,
+        only=None if user.is_label_staff else user.artists,
+    )
+    return render(
+        request,
+        "artists.html",
+        user,
+        artists=rows,
+        total=total,
+        q=q,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        run=latest,
+    )
 
 
 @router.get("/artists/{artist_id}")
@@ -145,14 +174,30 @@ def artist_home(request: Request, artist_id: VisibleArtist, user: PageUser):
     to_pitch = [pitch for pitch in pitches if pitch["kind"] != "control"]
     held_back = [pitch for pitch in pitches if pitch["kind"] == "control"]
     name = pitches[0]["artist_name"] if pitches else artist_name(request, artist_id)
-    return render(request, "artist.html", user, artist_id=artist_id, artist_name=name,
-                  run=latest, pitches=to_pitch, held_back=held_back, statuses=STATUSES,
-                  publish=state.settings.params.publish)
+    return render(
+        request,
+        "artist.html",
+        user,
+        artist_id=artist_id,
+        artist_name=name,
+        run=latest,
+        pitches=to_pitch,
+        held_back=held_back,
+        statuses=STATUSES,
+        publish=state.settings.params.publish,
+    )
 
 
 @router.post("/artists/{artist_id}/pitches/{run_date}/{rank}", dependencies=[Depends(check_csrf)])
-def mark_pitch(request: Request, run_date: dt.date, rank: int, artist_id: VisibleArtist, user: PageUser,
-               status: Annotated[str, Form()], note: Annotated[str, Form()] = ""):
+def mark_pitch(
+    request: Request,
+    run_date: dt.date,
+    rank: int,
+    artist_id: VisibleArtist,
+    user: PageUser,
+    status: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+):
     state = portal(request)
     pitch = state.reader.pitch(artist_id, run_date, rank)
     if pitch is None:
@@ -161,9 +206,22 @@ def mark_pitch(request: Request, run_date: dt.date, rank: int, artist_id: Visibl
         statuses.mark(state.engine, user, pitch, status, note)
     except UserError as error:
         raise HTTPException(400, str(error)) from None
-    accounts.audit(state.engine, user, f"pitch_{status}", client_address(request), artist_id=artist_id,
-                   detail=json.dumps({"run_date": run_date.isoformat(), "rank": rank, "isrc": pitch["isrc"],
-                                      "playlist_id": pitch["playlist_id"], "note": note.strip()[:200]}))
+    accounts.audit(
+        state.engine,
+        user,
+        f"pitch_{status}",
+        client_address(request),
+        artist_id=artist_id,
+        detail=json.dumps(
+            {
+                "run_date": run_date.isoformat(),
+                "rank": rank,
+                "isrc": pitch["isrc"],
+                "playlist_id": pitch["playlist_id"],
+                "note": note.strip()[:200],
+            }
+        ),
+    )
     return RedirectResponse(f"/artists/{artist_id}#pitch-{rank}", status_code=303)
 
 
@@ -180,22 +238,43 @@ def track_page(request: Request, isrc: str, artist_id: VisibleArtist, user: Page
     history = []
     for playlist_id, rows in placed.groupby("playlist_id"):
         playlist = catalog.playlists.get(str(playlist_id))
-        history.append({"playlist_id": playlist_id, "name": playlist.name if playlist else playlist_id,
-                        "territory": playlist.territory if playlist else "",
-                        "first": rows["date"].min(), "last": rows["date"].max(), "streams": int(rows["streams"].sum())})
+        history.append(
+            {
+                "playlist_id": playlist_id,
+                "name": playlist.name if playlist else playlist_id,
+                "territory": playlist.territory if playlist else "",
+                "first": rows["date"].min(),
+                "last": rows["date"].max(),
+                "streams": int(rows["streams"].sum()),
+            }
+        )
     history.sort(key=lambda row: row["first"], reverse=True)
     title = pitches[0]["track_title"] if pitches else track.title
-    return render(request, "track.html", user, artist_id=artist_id, artist_name=artist_name(request, artist_id),
-                  isrc=isrc, title=title, track=track, tags=catalog.tags.get(isrc, {}), current=current,
-                  pitches=pitches, history=history)
+    return render(
+        request,
+        "track.html",
+        user,
+        artist_id=artist_id,
+        artist_name=artist_name(request, artist_id),
+        isrc=isrc,
+        title=title,
+        track=track,
+        tags=catalog.tags.get(isrc, {}),
+        current=current,
+        pitches=pitches,
+        history=history,
+    )
 
 
 @router.get("/artists/{artist_id}/tracks/{isrc}/pitch-sheet.csv")
 def pitch_sheet(request: Request, isrc: str, artist_id: VisibleArtist):
     latest = latest_run(request)["run_date"].isoformat()
     current = [p for p in _track_pitches(request, artist_id, isrc) if p["run_date"] == latest]
-    return Response(pitch_sheet_csv(current), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="pitches-{isrc}-{latest}.csv"'})
+    return Response(
+        pitch_sheet_csv(current),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="pitches-{isrc}-{latest}.csv"'},
+    )
 
 
 def _track_pitches(request: Request, artist_id: str, isrc: str) -> list[dict]:
@@ -203,42 +282,77 @@ def _track_pitches(request: Request, artist_id: str, isrc: str) -> list[dict]:
     state = portal(request)
     catalog = state.catalog.current()
     marked = status_index(statuses.latest_statuses(state.engine, artist_id))
-    return [pitch_view(pitch, catalog, state.reader, marked.get((pitch["run_date"].isoformat(), pitch["rank"])))
-            for pitch in state.reader.track_pitches(artist_id, isrc) if not pitch["is_control"]]
+    return [
+        pitch_view(pitch, catalog, state.reader, marked.get((pitch["run_date"].isoformat(), pitch["rank"])))
+        for pitch in state.reader.track_pitches(artist_id, isrc)
+        if not pitch["is_control"]
+    ]
 
 
 @router.get("/artists/{artist_id}/similar")
 def similar_page(request: Request, artist_id: VisibleArtist, user: PageUser):
     state, latest = portal(request), latest_run(request)
     similar = state.reader.similar(artist_id, latest["run_date"])
-    return render(request, "similar.html", user, artist_id=artist_id, artist_name=artist_name(request, artist_id),
-                  similar=similar, run=latest)
+    return render(
+        request,
+        "similar.html",
+        user,
+        artist_id=artist_id,
+        artist_name=artist_name(request, artist_id),
+        similar=similar,
+        run=latest,
+    )
 
 
 @router.get("/artists/{artist_id}/results")
 def results_page(request: Request, artist_id: VisibleArtist, user: PageUser):
     state = portal(request)
     marked = statuses.latest_statuses(state.engine, artist_id)
-    published = {(pitch["run_date"], pitch["rank"]): pitch for pitch in state.reader.artist_history(artist_id)}
+    published = {
+        (pitch["run_date"], pitch["rank"]): pitch for pitch in state.reader.artist_history(artist_id)
+    }
     streams = state.catalog.streams(sorted({row["isrc"] for row in marked}))
     results = []
     for row in sorted(marked, key=lambda row: row["at"], reverse=True):
         pitch = published.get((row["run_date"], row["rank"]))
-        since = streams[(streams["isrc"] == row["isrc"]) & (streams["playlist_id"] == row["playlist_id"])
-                        & (streams["date"] > row["run_date"])]
-        results.append({**row, "run_date": row["run_date"].isoformat(),
-                        "track_title": pitch["track_title"] if pitch else row["isrc"],
-                        "playlist_name": pitch["playlist_name"] if pitch else row["playlist_id"],
-                        "streams_since": int(since["streams"].sum())})
+        since = streams[
+            (streams["isrc"] == row["isrc"])
+            & (streams["playlist_id"] == row["playlist_id"])
+            & (streams["date"] > row["run_date"])
+        ]
+        results.append(
+            {
+                **row,
+                "run_date": row["run_date"].isoformat(),
+                "track_title": pitch["track_title"] if pitch else row["isrc"],
+                "playlist_name": pitch["playlist_name"] if pitch else row["playlist_id"],
+                "streams_since": int(since["streams"].sum()),
+            }
+        )
     counts = {status: sum(result["status"] == status for result in results) for status in STATUSES}
     sent = [result for result in results if result["status"] in SENT_STATUSES]
-    status_chart = bar_chart("Pitches by status", [(status, counts[status], f"bar-{status}") for status in STATUSES])
-    streams_chart = bar_chart("Streams from the playlist since the pitch",
-                              [(f"{r['track_title']} → {r['playlist_name']}", r["streams_since"], f"bar-{r['status']}")
-                               for r in sent[:20]])
-    return render(request, "results.html", user, artist_id=artist_id, artist_name=artist_name(request, artist_id),
-                  results=results, counts=counts, no_answer=sum(r["status"] == "sent" for r in results),
-                  status_chart=status_chart, streams_chart=streams_chart)
+    status_chart = bar_chart(
+        "Pitches by status", [(status, counts[status], f"bar-{status}") for status in STATUSES]
+    )
+    streams_chart = bar_chart(
+        "Streams from the playlist since the pitch",
+        [
+            (f"{r['track_title']} → {r['playlist_name']}", r["streams_since"], f"bar-{r['status']}")
+            for r in sent[:20]
+        ],
+    )
+    return render(
+        request,
+        "results.html",
+        user,
+        artist_id=artist_id,
+        artist_name=artist_name(request, artist_id),
+        results=results,
+        counts=counts,
+        no_answer=sum(r["status"] == "sent" for r in results),
+        status_chart=status_chart,
+        streams_chart=streams_chart,
+    )
 
 
 @router.get("/label")
@@ -251,15 +365,30 @@ def label_dashboard(request: Request, user: StaffUser):
     by_status = Counter(row["status"] for row in marked)
     offered = counts["rows"] - counts["control"]
     sent = sum(by_status.get(status, 0) for status in SENT_STATUSES)
-    funnel = [("published to pitch", offered, "bar-published"), ("sent", sent, "bar-sent"),
-              ("answered", by_status.get("accepted", 0) + by_status.get("declined", 0), "bar-declined"),
-              ("accepted", by_status.get("accepted", 0), "bar-accepted")]
+    funnel = [
+        ("published to pitch", offered, "bar-published"),
+        ("sent", sent, "bar-sent"),
+        ("answered", by_status.get("accepted", 0) + by_status.get("declined", 0), "bar-declined"),
+        ("accepted", by_status.get("accepted", 0), "bar-accepted"),
+    ]
     effect_path = state.settings.params.paths.effect / "effect.json"
     effect = json.loads(effect_path.read_text()) if effect_path.is_file() else None
-    return render(request, "label.html", user, run=latest, counts=counts, catalog_artists=len(catalog.artist_tracks),
-                  catalog_tracks=len(catalog.tracks), offered=offered, by_status=by_status,
-                  skipped=by_status.get("skipped", 0), unmarked=offered - len(marked),
-                  funnel=bar_chart("Pitch funnel of this run", funnel), effect=effect, effect_labels=LABELS)
+    return render(
+        request,
+        "label.html",
+        user,
+        run=latest,
+        counts=counts,
+        catalog_artists=len(catalog.artist_tracks),
+        catalog_tracks=len(catalog.tracks),
+        offered=offered,
+        by_status=by_status,
+        skipped=by_status.get("skipped", 0),
+        unmarked=offered - len(marked),
+        funnel=bar_chart("Pitch funnel of this run", funnel),
+        effect=effect,
+        effect_labels=LABELS,
+    )
 
 
 @router.get("/label/audit")

@@ -34,40 +34,63 @@ class PublicationReader:
     def run_dates(self) -> list[dt.date]:
         return store.run_dates(self.engine)
 
-    def artists(self, run_date: dt.date, search: str = "", offset: int = 0, limit: int = 100,
-                only: frozenset[str] | None = None) -> tuple[list[dict], int]:
+    def artists(
+        self,
+        run_date: dt.date,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 100,
+        only: frozenset[str] | None = None,
+    ) -> tuple[list[dict], int]:
         """Artists of a run with their pitch counts, by name; `only` restricts to linked artists."""
         table = RECOMMENDATIONS
-        query = (sa.select(table.c.artist_id, sa.func.min(table.c.artist_name).label("artist_name"),
-                           sa.func.count().label("pitches"))
-                 .where(table.c.run_date == run_date).group_by(table.c.artist_id))
+        query = (
+            sa.select(
+                table.c.artist_id,
+                sa.func.min(table.c.artist_name).label("artist_name"),
+                sa.func.count().label("pitches"),
+            )
+            .where(table.c.run_date == run_date)
+            .group_by(table.c.artist_id)
+        )
         if search:
             query = query.where(sa.func.lower(table.c.artist_name).contains(search.lower(), autoescape=True))
         if only is not None:
             query = query.where(table.c.artist_id.in_(sorted(only)))
         with self.engine.connect() as connection:
             total = connection.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-            rows = connection.execute(query.order_by("artist_name").offset(offset).limit(limit)).mappings().all()
+            rows = (
+                connection.execute(query.order_by("artist_name").offset(offset).limit(limit)).mappings().all()
+            )
         return [dict(row) for row in rows], total
 
     def artist_name(self, artist_id: str) -> str | None:
-        query = (sa.select(RECOMMENDATIONS.c.artist_name).where(RECOMMENDATIONS.c.artist_id == artist_id)
-                 .order_by(RECOMMENDATIONS.c.run_date.desc()).limit(1))
+        query = (
+            sa.select(RECOMMENDATIONS.c.artist_name)
+            .where(RECOMMENDATIONS.c.artist_id == artist_id)
+            .order_by(RECOMMENDATIONS.c.run_date.desc())
+            .limit(1)
+        )
         with self.engine.connect() as connection:
             return connection.scalar(query)
 
     def pitches(self, artist_id: str, run_date: dt.date) -> list[dict]:
         table = RECOMMENDATIONS
-        query = (sa.select(table).where(table.c.run_date == run_date).where(table.c.artist_id == artist_id)
-                 .order_by(table.c.rank))
+        query = (
+            sa.select(table)
+            .where(table.c.run_date == run_date)
+            .where(table.c.artist_id == artist_id)
+            .order_by(table.c.rank)
+        )
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
         return [_decoded(row) for row in rows]
 
     def pitch(self, artist_id: str, run_date: dt.date, rank: int) -> dict | None:
         table = RECOMMENDATIONS
-        query = sa.select(table).where(table.c.run_date == run_date, table.c.artist_id == artist_id,
-                                       table.c.rank == rank)
+        query = sa.select(table).where(
+            table.c.run_date == run_date, table.c.artist_id == artist_id, table.c.rank == rank
+        )
         with self.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
         return _decoded(row) if row else None
@@ -75,21 +98,31 @@ class PublicationReader:
     def track_pitches(self, artist_id: str, isrc: str) -> list[dict]:
         """Every kept publication's pitches of one track, newest first: the track's pitches over time."""
         table = RECOMMENDATIONS
-        query = (sa.select(table).where(table.c.artist_id == artist_id, table.c.isrc == isrc)
-                 .order_by(table.c.run_date.desc(), table.c.rank))
+        query = (
+            sa.select(table)
+            .where(table.c.artist_id == artist_id, table.c.isrc == isrc)
+            .order_by(table.c.run_date.desc(), table.c.rank)
+        )
         with self.engine.connect() as connection:
             return [_decoded(row) for row in connection.execute(query).mappings().all()]
 
     def artist_history(self, artist_id: str) -> list[dict]:
         """Every kept pitch of an artist, all runs: what results are looked up against."""
         table = RECOMMENDATIONS
-        query = sa.select(table).where(table.c.artist_id == artist_id).order_by(table.c.run_date.desc(), table.c.rank)
+        query = (
+            sa.select(table)
+            .where(table.c.artist_id == artist_id)
+            .order_by(table.c.run_date.desc(), table.c.rank)
+        )
         with self.engine.connect() as connection:
             return [_decoded(row) for row in connection.execute(query).mappings().all()]
 
     def similar(self, artist_id: str, run_date: dt.date) -> list[dict]:
-        query = (sa.select(SIMILAR).where(SIMILAR.c.run_date == run_date, SIMILAR.c.artist_id == artist_id)
-                 .order_by(SIMILAR.c.rank))
+        query = (
+            sa.select(SIMILAR)
+            .where(SIMILAR.c.run_date == run_date, SIMILAR.c.artist_id == artist_id)
+            .order_by(SIMILAR.c.rank)
+        )
         with self.engine.connect() as connection:
             return [dict(row) for row in connection.execute(query).mappings().all()]
 
@@ -117,7 +150,9 @@ class PublicationReader:
         key = run_date.isoformat()
         if key not in self._model_scores:
             table = RECOMMENDATIONS
-            query = sa.select(table.c.score).where(table.c.run_date == run_date, table.c.is_explore.is_(False))
+            query = sa.select(table.c.score).where(
+                table.c.run_date == run_date, table.c.is_explore.is_(False)
+            )
             with self.engine.connect() as connection:
                 scores = np.sort(np.fromiter(connection.scalars(query), dtype=float))
             with self._lock:

@@ -8,9 +8,23 @@ import io
 
 from tastemaker.exports import neutralised
 
-SHEET_COLUMNS = ["run_date", "rank", "isrc", "track_title", "playlist_id", "playlist_name", "territory",
-                 "followers", "curator", "fit", "expected_streams_low", "expected_streams_high", "release_date",
-                 "unreleased", "why"]
+SHEET_COLUMNS = [
+    "run_date",
+    "rank",
+    "isrc",
+    "track_title",
+    "playlist_id",
+    "playlist_name",
+    "territory",
+    "followers",
+    "curator",
+    "fit",
+    "expected_streams_low",
+    "expected_streams_high",
+    "release_date",
+    "unreleased",
+    "why",
+]
 
 
 def pitch_sheet_csv(pitches: list[dict]) -> str:
@@ -20,7 +34,11 @@ def pitch_sheet_csv(pitches: list[dict]) -> str:
     writer.writerow(SHEET_COLUMNS)
     for pitch in pitches:
         band = pitch["expected_streams"] or {}
-        row = {**pitch, "expected_streams_low": band.get("low"), "expected_streams_high": band.get("high"),
-               "why": "; ".join([pitch["note"], *pitch["reasons"]] if pitch["note"] else pitch["reasons"])}
+        row = {
+            **pitch,
+            "expected_streams_low": band.get("low"),
+            "expected_streams_high": band.get("high"),
+            "why": "; ".join([pitch["note"], *pitch["reasons"]] if pitch["note"] else pitch["reasons"]),
+        }
         writer.writerow([neutralised(row[column]) for column in SHEET_COLUMNS])
     return out.getvalue()

@@ -29,14 +29,24 @@ def mark(engine: sa.Engine, user: User, pitch: dict, status: str, note: str) -> 
     if pitch["is_control"]:
         raise UserError("a control pitch is held back to measure the effect: it is never sent")
     with engine.begin() as connection:
-        connection.execute(PITCH_STATUSES.insert().values(
-            run_date=pitch["run_date"], artist_id=pitch["artist_id"], rank=pitch["rank"], isrc=pitch["isrc"],
-            playlist_id=pitch["playlist_id"], status=status, note=note.strip()[:2000], user_id=user.id, at=now(),
-        ))
+        connection.execute(
+            PITCH_STATUSES.insert().values(
+                run_date=pitch["run_date"],
+                artist_id=pitch["artist_id"],
+                rank=pitch["rank"],
+                isrc=pitch["isrc"],
+                playlist_id=pitch["playlist_id"],
+                status=status,
+                note=note.strip()[:2000],
+                user_id=user.id,
+                at=now(),
+            )
+        )
 
 
-def latest_statuses(engine: sa.Engine, artist_id: str | None = None,
-                    run_date: dt.date | None = None) -> list[dict]:
+def latest_statuses(
+    engine: sa.Engine, artist_id: str | None = None, run_date: dt.date | None = None
+) -> list[dict]:
     """The current status of every marked pitch: the latest mark of each (run_date, artist_id, rank).
 
     Plain rows, not a DataFrame: an artist's home page reads them on every request."""
@@ -46,9 +56,21 @@ def latest_statuses(engine: sa.Engine, artist_id: str | None = None,
         latest = latest.where(table.c.artist_id == artist_id)
     if run_date is not None:
         latest = latest.where(table.c.run_date == run_date)
-    query = (sa.select(table.c.run_date, table.c.artist_id, table.c.rank, table.c.isrc, table.c.playlist_id,
-                       table.c.status, table.c.note, USERS.c.email, table.c.at)
-             .join(USERS, USERS.c.id == table.c.user_id).where(table.c.id.in_(latest)))
+    query = (
+        sa.select(
+            table.c.run_date,
+            table.c.artist_id,
+            table.c.rank,
+            table.c.isrc,
+            table.c.playlist_id,
+            table.c.status,
+            table.c.note,
+            USERS.c.email,
+            table.c.at,
+        )
+        .join(USERS, USERS.c.id == table.c.user_id)
+        .where(table.c.id.in_(latest))
+    )
     with engine.connect() as connection:
         return [dict(row) for row in connection.execute(query).mappings()]
 
@@ -57,8 +79,13 @@ def published_rows(publication: sa.Engine, run_date: dt.date) -> pd.DataFrame:
     """Every published row of one run, as the Parquet publication file holds them."""
     table = store.RECOMMENDATIONS
     with publication.connect() as connection:
-        rows = connection.execute(sa.select(table).where(table.c.run_date == run_date)
-                                  .order_by(table.c.artist_id, table.c.rank)).mappings().all()
+        rows = (
+            connection.execute(
+                sa.select(table).where(table.c.run_date == run_date).order_by(table.c.artist_id, table.c.rank)
+            )
+            .mappings()
+            .all()
+        )
     return pd.DataFrame(rows, columns=store.RECOMMENDATION_COLUMNS)
 
 

@@ -19,7 +19,8 @@ STATUSES = ("sent", "accepted", "declined", "skipped")
 SENT_STATUSES = ("sent", "accepted", "declined")
 
 USERS = sa.Table(
-    "portal_users", METADATA,
+    "portal_users",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("email", sa.String(320), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -29,20 +30,23 @@ USERS = sa.Table(
 )
 
 USER_ARTISTS = sa.Table(
-    "portal_user_artists", METADATA,
+    "portal_user_artists",
+    METADATA,
     sa.Column("user_id", sa.Integer, sa.ForeignKey("portal_users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("artist_id", sa.String(64), primary_key=True),
 )
 
 SESSIONS = sa.Table(
-    "portal_sessions", METADATA,
+    "portal_sessions",
+    METADATA,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("portal_users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 INVITES = sa.Table(
-    "portal_invites", METADATA,
+    "portal_invites",
+    METADATA,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("portal_users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
@@ -50,7 +54,8 @@ INVITES = sa.Table(
 )
 
 API_TOKENS = sa.Table(
-    "portal_api_tokens", METADATA,
+    "portal_api_tokens",
+    METADATA,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("portal_users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("label", sa.String(200), nullable=False),
@@ -58,7 +63,8 @@ API_TOKENS = sa.Table(
 )
 
 LOGIN_FAILURES = sa.Table(
-    "portal_login_failures", METADATA,
+    "portal_login_failures",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("email", sa.String(320), nullable=False, index=True),
     sa.Column("address", sa.String(64), nullable=False, index=True),
@@ -66,7 +72,8 @@ LOGIN_FAILURES = sa.Table(
 )
 
 PITCH_STATUSES = sa.Table(
-    "portal_pitch_statuses", METADATA,
+    "portal_pitch_statuses",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_date", sa.Date, nullable=False),
     sa.Column("artist_id", sa.String(64), nullable=False),
@@ -81,7 +88,8 @@ PITCH_STATUSES = sa.Table(
 )
 
 AUDIT = sa.Table(
-    "portal_audit", METADATA,
+    "portal_audit",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("user_id", sa.Integer, nullable=True),

@@ -13,8 +13,10 @@ import datetime as dt
 from tastemaker.portal.catalog import Catalog
 from tastemaker.portal.publication import PublicationReader
 
-EXPLORATION_NOTE = ("Random pick: drawn at random among the eligible playlists to measure what the model's "
-                    "choices add. Pitch it like the others; its fit is not a model judgement.")
+EXPLORATION_NOTE = (
+    "Random pick: drawn at random among the eligible playlists to measure what the model's "
+    "choices add. Pitch it like the others; its fit is not a model judgement."
+)
 CONTROL_NOTE = "Held back at random as the control group: do not pitch (the effect is measured against it)."
 
 
@@ -40,14 +42,21 @@ def pitch_view(pitch: dict, catalog: Catalog, reader: PublicationReader, status:
     if kind == "explore":  # the publication's own explanation of the random slot; the note says it better
         reasons = [reason for reason in reasons if not reason.startswith("exploration:")]
     return {
-        "run_date": pitch["run_date"].isoformat(), "rank": pitch["rank"], "kind": kind,
+        "run_date": pitch["run_date"].isoformat(),
+        "rank": pitch["rank"],
+        "kind": kind,
         "artist_name": pitch["artist_name"],
-        "isrc": pitch["isrc"], "track_title": pitch["track_title"],
-        "playlist_id": pitch["playlist_id"], "playlist_name": pitch["playlist_name"],
-        "territory": playlist.territory if playlist else "", "followers": playlist.followers if playlist else None,
+        "isrc": pitch["isrc"],
+        "track_title": pitch["track_title"],
+        "playlist_id": pitch["playlist_id"],
+        "playlist_name": pitch["playlist_name"],
+        "territory": playlist.territory if playlist else "",
+        "followers": playlist.followers if playlist else None,
         "curator": playlist.curator if playlist else "",
-        "reasons": reasons, "note": {"explore": EXPLORATION_NOTE, "control": CONTROL_NOTE}.get(kind, ""),
-        "fit_percentile": percentile, "fit": fit_label(percentile) if percentile is not None else "random pick",
+        "reasons": reasons,
+        "note": {"explore": EXPLORATION_NOTE, "control": CONTROL_NOTE}.get(kind, ""),
+        "fit_percentile": percentile,
+        "fit": fit_label(percentile) if percentile is not None else "random pick",
         "expected_streams": None if low is None or high is None else {"low": int(low), "high": int(high)},
         "release_date": release.isoformat() if release else None,
         "unreleased": bool(release and release > pitch["run_date"]),
@@ -63,11 +72,14 @@ def status_index(statuses: list[dict]) -> dict[tuple[str, int], dict]:
     return {(row["run_date"].isoformat(), row["rank"]): row for row in statuses}
 
 
-def artist_pitches(reader: PublicationReader, catalog: Catalog, artist_id: str, run_date: dt.date,
-                   statuses: list[dict]) -> list[dict]:
+def artist_pitches(
+    reader: PublicationReader, catalog: Catalog, artist_id: str, run_date: dt.date, statuses: list[dict]
+) -> list[dict]:
     marked = status_index(statuses)
-    return [pitch_view(pitch, catalog, reader, marked.get((run_date.isoformat(), pitch["rank"])))
-            for pitch in reader.pitches(artist_id, run_date)]
+    return [
+        pitch_view(pitch, catalog, reader, marked.get((run_date.isoformat(), pitch["rank"])))
+        for pitch in reader.pitches(artist_id, run_date)
+    ]
 
 
 def _moment(moment: dt.datetime) -> str:

@@ -34,8 +34,10 @@ HERE = Path(__file__).parent
 SESSION_COOKIE = "tm_session"
 CSRF_COOKIE = "tm_csrf"
 CSRF_FIELD = "csrf_token"
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @dataclass
@@ -54,17 +56,24 @@ class SignInRequired(Exception):
 
 def create_app(settings: PortalSettings) -> FastAPI:
     # No /docs page: Swagger UI loads its scripts from a CDN, and no page may need the network.
-    app = FastAPI(title="Tastemaker portal", version="1", docs_url=None, redoc_url=None,
-                  openapi_url="/api/v1/openapi.json",
-                  description="Playlist pitches per artist. Every route answers 403 for an artist the token's "
-                              "account is not linked to.")
+    app = FastAPI(
+        title="Tastemaker portal",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="Playlist pitches per artist. Every route answers 403 for an artist the token's "
+        "account is not linked to.",
+    )
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["quote"] = lambda value: quote(str(value), safe="")
     templates.env.filters["thousands"] = lambda value: "" if value is None else f"{value:,}"
     app.state.portal = Portal(
-        settings=settings, engine=tables.connect(settings.portal_db_url),
+        settings=settings,
+        engine=tables.connect(settings.portal_db_url),
         reader=PublicationReader(store.connect(settings.publication_db_url)),
-        catalog=CatalogCache(settings.params), templates=templates,
+        catalog=CatalogCache(settings.params),
+        templates=templates,
         signer=URLSafeSerializer(settings.secret, salt="csrf"),
     )
     app.state.portal.catalog.current()  # loaded before the first request, which would otherwise wait for it
@@ -74,6 +83,7 @@ def create_app(settings: PortalSettings) -> FastAPI:
     app.add_exception_handler(HTTPException, _error_page)
 
     from tastemaker.portal import api, pages  # the routes need the names above
+
     app.include_router(pages.router)
     app.include_router(api.router)
 
@@ -112,8 +122,9 @@ def page_user(request: Request) -> User:
 def api_user(request: Request) -> User:
     user = optional_user(request)
     if user is None:
-        raise HTTPException(401, "sign in or send 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "sign in or send 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 
@@ -158,12 +169,21 @@ async def check_csrf(request: Request) -> None:
     except BadSignature:
         nonce = None
     if nonce is None or not secrets.compare_digest(str(nonce), request.cookies.get(CSRF_COOKIE, "")):
-        raise HTTPException(403, "the form expired or did not come from this site: reload the page and try again")
+        raise HTTPException(
+            403, "the form expired or did not come from this site: reload the page and try again"
+        )
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", path="/",
-                        secure=portal(request).settings.secure_cookies)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=portal(request).settings.secure_cookies,
+    )
 
 
 class BrowserCookiesAndHeaders:
@@ -188,8 +208,14 @@ class BrowserCookiesAndHeaders:
                 headers = MutableHeaders(scope=message)
                 if not existing:
                     carrier = Response()
-                    carrier.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/",
-                                       secure=self.secure_cookies)
+                    carrier.set_cookie(
+                        CSRF_COOKIE,
+                        nonce,
+                        httponly=True,
+                        samesite="strict",
+                        path="/",
+                        secure=self.secure_cookies,
+                    )
                     headers.append("set-cookie", carrier.headers["set-cookie"])
                 headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
                 headers["X-Content-Type-Options"] = "nosniff"
@@ -209,5 +235,9 @@ async def _error_page(request: Request, error: HTTPException):
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
     return portal(request).templates.TemplateResponse(
-        request, "error.html", {"status": error.status_code, "message": error.detail, "user": None},
-        status_code=error.status_code, headers=error.headers)
+        request,
+        "error.html",
+        {"status": error.status_code, "message": error.detail, "user": None},
+        status_code=error.status_code,
+        headers=error.headers,
+    )

@@ -24,9 +24,17 @@ from tastemaker.staged import StagedOutputs, abandon, journal_pairs, remove_stra
 RECEIPT = "publication.json"
 
 
-def publish_everywhere(engine: sa.Engine, out_dir: Path, journal: Path, header: dict,
-                       recommendations: pd.DataFrame, similar: pd.DataFrame, keep_days: int,
-                       receipt_extra: dict, pitch_sheets: dict[str, list[dict]] | None = None) -> dict:
+def publish_everywhere(
+    engine: sa.Engine,
+    out_dir: Path,
+    journal: Path,
+    header: dict,
+    recommendations: pd.DataFrame,
+    similar: pd.DataFrame,
+    keep_days: int,
+    receipt_extra: dict,
+    pitch_sheets: dict[str, list[dict]] | None = None,
+) -> dict:
     """Publish `header['run_date']` to the database and to `out_dir` (with each artist's pitch sheets
     in the day folder); returns the receipt."""
     settle(engine, journal)
@@ -37,12 +45,15 @@ def publish_everywhere(engine: sa.Engine, out_dir: Path, journal: Path, header: 
     receipt = {**header, **receipt_extra, "files": str(day)}
     try:
         recommendations[store.RECOMMENDATION_COLUMNS].to_parquet(
-            outputs.stage(out_dir / "recommendations.parquet", directory=False), index=False)
+            outputs.stage(out_dir / "recommendations.parquet", directory=False), index=False
+        )
         similar[store.SIMILAR_ARTIST_COLUMNS].to_parquet(
-            outputs.stage(out_dir / "similar_artists.parquet", directory=False), index=False)
+            outputs.stage(out_dir / "similar_artists.parquet", directory=False), index=False
+        )
         write_day_folder(recommendations, header, outputs.stage(day), pitch_sheets)
         outputs.stage(out_dir / RECEIPT, directory=False).write_text(
-            json.dumps(receipt, indent=2, sort_keys=True, default=str) + "\n")
+            json.dumps(receipt, indent=2, sort_keys=True, default=str) + "\n"
+        )
         outputs.write_journal()
         store.publish(engine, header, recommendations, keep_days, similar)
     except BaseException:
@@ -69,9 +80,11 @@ def settle(engine: sa.Engine, journal: Path, staged: StagedOutputs | None = None
 def _committed(engine: sa.Engine, receipt: dict) -> bool:
     """Whether the database holds this very attempt (an unreachable database raises: undecided)."""
     published_at = store.published_at(engine, dt.date.fromisoformat(receipt["run_date"]))
-    return published_at is not None and _utc(published_at) == _utc(dt.datetime.fromisoformat(receipt["published_at"]))
+    return published_at is not None and _utc(published_at) == _utc(
+        dt.datetime.fromisoformat(receipt["published_at"])
+    )
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """SQLite hands back naive UTC, PostgreSQL aware times: compare both as naive UTC."""
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment

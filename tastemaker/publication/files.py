@@ -43,8 +43,12 @@ def day_folder(out_dir: Path, run_date: dt.date) -> Path:
     return Path(out_dir) / run_date.isoformat()
 
 
-def write_publication_files(recommendations: pd.DataFrame, header: dict, out_dir: Path,
-                            pitch_sheets: dict[str, list[dict]] | None = None) -> Path:
+def write_publication_files(
+    recommendations: pd.DataFrame,
+    header: dict,
+    out_dir: Path,
+    pitch_sheets: dict[str, list[dict]] | None = None,
+) -> Path:
     """Write (or replace) the folder of `header['run_date']` on its own and return it.
 
     `pitch_sheets` maps an artist id to the pitch sheets of their tracks (none when absent).
@@ -86,11 +90,12 @@ def artist_file_stem(artist_id: str) -> str:
     stem = quote(artist_id, safe="-_")
     if len(stem) <= MAX_STEM_BYTES:
         return stem
-    return f"{stem[:MAX_STEM_BYTES - 18]}~{hashlib.sha256(artist_id.encode()).hexdigest()[:16]}"
+    return f"{stem[: MAX_STEM_BYTES - 18]}~{hashlib.sha256(artist_id.encode()).hexdigest()[:16]}"
 
 
-def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
-                    pitch_sheets: list[dict] = ()) -> dict:
+def artist_document(
+    artist_id: str, pitches: pd.DataFrame, lineage: dict, pitch_sheets: list[dict] = ()
+) -> dict:
     """What a label needs to act on one artist's pitches, with the lineage to trace them back, and the
     pre-filled pitch sheet of each of the artist's tracks."""
     ranked = pitches.sort_values("rank")
@@ -100,9 +105,13 @@ def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
         "lineage": lineage,
         "pitches": [
             {
-                "rank": int(row.rank), "isrc": str(row.isrc), "track_title": str(row.track_title),
-                "playlist_id": str(row.playlist_id), "playlist_name": str(row.playlist_name),
-                "score": float(row.score), "reasons": json.loads(row.reasons),
+                "rank": int(row.rank),
+                "isrc": str(row.isrc),
+                "track_title": str(row.track_title),
+                "playlist_id": str(row.playlist_id),
+                "playlist_name": str(row.playlist_name),
+                "score": float(row.score),
+                "reasons": json.loads(row.reasons),
                 "is_control": bool(row.is_control),
                 "action": CONTROL_ACTION if row.is_control else PITCH_ACTION,
             }
@@ -112,8 +121,12 @@ def artist_document(artist_id: str, pitches: pd.DataFrame, lineage: dict,
     }
 
 
-def write_day_folder(recommendations: pd.DataFrame, header: dict, folder: Path,
-                     pitch_sheets: dict[str, list[dict]] | None = None) -> None:
+def write_day_folder(
+    recommendations: pd.DataFrame,
+    header: dict,
+    folder: Path,
+    pitch_sheets: dict[str, list[dict]] | None = None,
+) -> None:
     """Write one day's files into the empty `folder` (a staging place: see `write_publication_files`)."""
     lineage = _jsonable(header)
     pitch_sheets = pitch_sheets or {}
@@ -137,8 +150,11 @@ def write_day_folder(recommendations: pd.DataFrame, header: dict, folder: Path,
 def _index_entry(document: dict, href: str) -> IndexEntry:
     pitched = [pitch for pitch in document["pitches"] if not pitch["is_control"]]
     return IndexEntry(
-        artist_name=document["artist_name"], href=href, pitches=len(pitched),
-        controls=len(document["pitches"]) - len(pitched), top_pitch=pitched[0] if pitched else None,
+        artist_name=document["artist_name"],
+        href=href,
+        pitches=len(pitched),
+        controls=len(document["pitches"]) - len(pitched),
+        top_pitch=pitched[0] if pitched else None,
     )
 
 

@@ -151,15 +151,20 @@ class IndexEntry:
 @functools.cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.DictLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.DictLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
 def render_artist_page(artist: dict) -> str:
     """`artist` is the document written to the artist's JSON file: the page shows exactly what it holds."""
-    return _environment().get_template("artist.html").render(
-        artist=artist, lineage=artist["lineage"], chart=score_chart(artist["pitches"])
+    return (
+        _environment()
+        .get_template("artist.html")
+        .render(artist=artist, lineage=artist["lineage"], chart=score_chart(artist["pitches"]))
     )
 
 
@@ -180,15 +185,21 @@ def score_chart(pitches: list[dict]) -> dict:
     zero_x = CHART_LABEL_WIDTH + (0.0 - lowest) * scale
     bars = [
         {
-            "rank": pitch["rank"], "playlist_name": pitch["playlist_name"], "score": pitch["score"],
-            "is_control": pitch["is_control"], "y": row * CHART_ROW_HEIGHT,
+            "rank": pitch["rank"],
+            "playlist_name": pitch["playlist_name"],
+            "score": pitch["score"],
+            "is_control": pitch["is_control"],
+            "y": row * CHART_ROW_HEIGHT,
             "x": round(min(zero_x, zero_x + pitch["score"] * scale), 2),
             "width": round(abs(pitch["score"]) * scale, 2),
         }
         for row, pitch in enumerate(pitches)
     ]
     return {
-        "bars": bars, "width": CHART_WIDTH, "height": max(1, len(pitches)) * CHART_ROW_HEIGHT,
-        "row_height": CHART_ROW_HEIGHT, "zero_x": round(zero_x, 2),
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": max(1, len(pitches)) * CHART_ROW_HEIGHT,
+        "row_height": CHART_ROW_HEIGHT,
+        "zero_x": round(zero_x, 2),
         "value_x": CHART_WIDTH - CHART_VALUE_WIDTH + 6,
     }

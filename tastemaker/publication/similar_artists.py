@@ -28,22 +28,30 @@ def co_listening(placed: pd.DataFrame, catalog: pd.DataFrame, pairs: pd.DataFram
 
     def jaccard(left, right) -> float:
         union = playlists_of.get(left, empty) | playlists_of.get(right, empty)
-        return len(playlists_of.get(left, empty) & playlists_of.get(right, empty)) / len(union) if union else 0.0
+        return (
+            len(playlists_of.get(left, empty) & playlists_of.get(right, empty)) / len(union) if union else 0.0
+        )
 
-    return pd.Series([jaccard(a, b) for a, b in zip(pairs["artist_id"], pairs["similar_artist_id"])],
-                     index=pairs.index, dtype=float)
+    return pd.Series(
+        [jaccard(a, b) for a, b in zip(pairs["artist_id"], pairs["similar_artist_id"])],
+        index=pairs.index,
+        dtype=float,
+    )
 
 
-def similar_artists(features: pd.DataFrame, catalog: pd.DataFrame, placed: pd.DataFrame,
-                    k: int, co_listening_weight: float) -> pd.DataFrame:
+def similar_artists(
+    features: pd.DataFrame, catalog: pd.DataFrame, placed: pd.DataFrame, k: int, co_listening_weight: float
+) -> pd.DataFrame:
     candidates = audio_neighbours(features, catalog, 2 * k).rename(columns={"similarity": "audio_similarity"})
     candidates = candidates[candidates["artist_id"] != candidates["similar_artist_id"]].copy()
     candidates["audio_similarity"] = candidates["audio_similarity"].clip(0, 1)
     candidates["co_listening"] = co_listening(placed, catalog, candidates)
-    candidates["similarity"] = ((1 - co_listening_weight) * candidates["audio_similarity"]
-                                + co_listening_weight * candidates["co_listening"])
-    ranked = candidates.sort_values(["artist_id", "similarity", "similar_artist_id"],
-                                    ascending=[True, False, True], kind="stable")
+    candidates["similarity"] = (1 - co_listening_weight) * candidates[
+        "audio_similarity"
+    ] + co_listening_weight * candidates["co_listening"]
+    ranked = candidates.sort_values(
+        ["artist_id", "similarity", "similar_artist_id"], ascending=[True, False, True], kind="stable"
+    )
     ranked = ranked.groupby("artist_id", sort=False).head(k)
     ranked["rank"] = ranked.groupby("artist_id", sort=False).cumcount() + 1
     return ranked[COLUMNS].reset_index(drop=True)

@@ -17,7 +17,8 @@ from tastemaker.errors import UserError
 METADATA = sa.MetaData()
 
 PUBLICATIONS = sa.Table(
-    "publications", METADATA,
+    "publications",
+    METADATA,
     sa.Column("run_date", sa.Date, primary_key=True),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
@@ -31,7 +32,8 @@ PUBLICATIONS = sa.Table(
 )
 
 RECOMMENDATIONS = sa.Table(
-    "recommendations", METADATA,
+    "recommendations",
+    METADATA,
     sa.Column("run_date", sa.Date, nullable=False, index=True),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("model_name", sa.String(200), nullable=False),
@@ -54,7 +56,8 @@ RECOMMENDATIONS = sa.Table(
 )
 
 SIMILAR_ARTISTS = sa.Table(
-    "similar_artists", METADATA,
+    "similar_artists",
+    METADATA,
     sa.Column("run_date", sa.Date, nullable=False, index=True),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("artist_id", sa.String(64), nullable=False, index=True),
@@ -75,16 +78,22 @@ def connect(db_url: str) -> sa.Engine:
     try:
         engine = sa.create_engine(db_url)
     except ImportError as error:
-        raise UserError(f"no database driver for {db_url.split(':')[0]} ({error.name}): "
-                        "install it, e.g. pip install 'tastemaker[postgres]'") from None
+        raise UserError(
+            f"no database driver for {db_url.split(':')[0]} ({error.name}): "
+            "install it, e.g. pip install 'tastemaker[postgres]'"
+        ) from None
     try:
         METADATA.create_all(engine)
         _add_missing_columns(engine)
     except sa.exc.OperationalError as error:
-        raise UserError(f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}") from None
+        raise UserError(
+            f"cannot reach the publication database {engine.url.render_as_string()}: {error.orig}"
+        ) from None
     except sa.exc.DatabaseError as error:  # a truncated or overwritten SQLite file, a foreign database
-        raise UserError(f"the publication database {engine.url.render_as_string()} is unreadable ({error.orig}): "
-                        "restore it from a backup, or move it aside to start a new one") from None
+        raise UserError(
+            f"the publication database {engine.url.render_as_string()} is unreadable ({error.orig}): "
+            "restore it from a backup, or move it aside to start a new one"
+        ) from None
     return engine
 
 
@@ -99,14 +108,21 @@ def _add_missing_columns(engine: sa.Engine) -> None:
                 if column.name in present:
                     continue
                 if not column.nullable and column.server_default is None:
-                    raise UserError(f"the publication database lacks {table.name}.{column.name}, which cannot be "
-                                    "added in place: publish to a new database (TASTEMAKER_DB_URL)")
+                    raise UserError(
+                        f"the publication database lacks {table.name}.{column.name}, which cannot be "
+                        "added in place: publish to a new database (TASTEMAKER_DB_URL)"
+                    )
                 definition = sa.schema.CreateColumn(column).compile(dialect=engine.dialect)
                 connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {definition}"))
 
 
-def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep_days: int,
-            similar_artists: pd.DataFrame | None = None) -> None:
+def publish(
+    engine: sa.Engine,
+    header: dict,
+    recommendations: pd.DataFrame,
+    keep_days: int,
+    similar_artists: pd.DataFrame | None = None,
+) -> None:
     """Replace the publication of `header['run_date']` atomically and drop those older than `keep_days`."""
     run_date = header["run_date"]
     oldest_kept = run_date - dt.timedelta(days=keep_days)
@@ -126,12 +142,16 @@ def publish(engine: sa.Engine, header: dict, recommendations: pd.DataFrame, keep
 def published_at(engine: sa.Engine, run_date: dt.date) -> dt.datetime | None:
     """When the publication of `run_date` now in the database was made (None: there is none)."""
     with engine.connect() as connection:
-        return connection.scalar(sa.select(PUBLICATIONS.c.published_at).where(PUBLICATIONS.c.run_date == run_date))
+        return connection.scalar(
+            sa.select(PUBLICATIONS.c.published_at).where(PUBLICATIONS.c.run_date == run_date)
+        )
 
 
 def run_dates(engine: sa.Engine) -> list[dt.date]:
     with engine.connect() as connection:
-        return list(connection.scalars(sa.select(PUBLICATIONS.c.run_date).order_by(PUBLICATIONS.c.run_date.desc())))
+        return list(
+            connection.scalars(sa.select(PUBLICATIONS.c.run_date).order_by(PUBLICATIONS.c.run_date.desc()))
+        )
 
 
 def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | None = None) -> pd.DataFrame:
@@ -161,7 +181,12 @@ def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | Non
 def read_model_pitches(engine: sa.Engine) -> pd.DataFrame:
     """Every kept pair the platform really pitched (not a control row, not a random exploration pick)."""
     table = RECOMMENDATIONS
-    query = (sa.select(table.c.isrc, table.c.playlist_id, table.c.run_date)
-             .where(~table.c.is_control).where(~table.c.is_explore))
+    query = (
+        sa.select(table.c.isrc, table.c.playlist_id, table.c.run_date)
+        .where(~table.c.is_control)
+        .where(~table.c.is_explore)
+    )
     with engine.connect() as connection:
-        return pd.DataFrame(connection.execute(query).mappings().all(), columns=["isrc", "playlist_id", "run_date"])
+        return pd.DataFrame(
+            connection.execute(query).mappings().all(), columns=["isrc", "playlist_id", "run_date"]
+        )

@@ -37,8 +37,9 @@ def expected_streams(
     known = counts.index[counts >= min_placements]
     own = per_playlist.quantile(list(BAND_QUANTILES)).unstack().reindex(known)
     per_follower = early["streams"] / early["playlist_id"].map(followers).clip(lower=1).to_numpy()
-    market_low, market_high = (per_follower.quantile(list(BAND_QUANTILES)).to_numpy()
-                               if len(early) else (0.0, 0.0))
+    market_low, market_high = (
+        per_follower.quantile(list(BAND_QUANTILES)).to_numpy() if len(early) else (0.0, 0.0)
+    )
     playlist_ids = pitches["playlist_id"]
     pitch_followers = playlist_ids.map(followers).fillna(0).to_numpy(dtype=float)
     low = playlist_ids.map(own[low_q]).to_numpy(dtype=float, na_value=np.nan)
@@ -48,9 +49,13 @@ def expected_streams(
     high = np.where(borrowed, market_high * pitch_followers, high)
     quantile = (pitches["score"].rank(method="average").to_numpy(dtype=float) - 0.5) / max(len(pitches), 1)
     strength = 0.5 + quantile
-    return pd.DataFrame({"expected_streams_low": np.floor(low * strength).astype("int64"),
-                         "expected_streams_high": np.ceil(high * strength).astype("int64")},
-                        index=pitches.index)
+    return pd.DataFrame(
+        {
+            "expected_streams_low": np.floor(low * strength).astype("int64"),
+            "expected_streams_high": np.ceil(high * strength).astype("int64"),
+        },
+        index=pitches.index,
+    )
 
 
 def first_days_streams(streams: pd.DataFrame, window_days: int) -> pd.DataFrame:

@@ -18,12 +18,18 @@ import pandas as pd
 from tastemaker.ranking.pair_features import FeatureScaler
 from tastemaker.ranking.sound_space import SoundSpace
 
-TRACKS_PER_BLOCK = 2048  # a block's similarity matrix: 2,048 x playlists x 8 bytes (80 MB for 5,000 playlists)
+TRACKS_PER_BLOCK = (
+    2048  # a block's similarity matrix: 2,048 x playlists x 8 bytes (80 MB for 5,000 playlists)
+)
 NO_SIMILARITY = -2.0  # below any cosine: a track or profile without a direction ranks last
 
 
 def retrieve_candidates(
-    tracks: pd.DataFrame, profiles: pd.DataFrame, playlists: pd.DataFrame, per_track: int, popular: int = 3,
+    tracks: pd.DataFrame,
+    profiles: pd.DataFrame,
+    playlists: pd.DataFrame,
+    per_track: int,
+    popular: int = 3,
     space: SoundSpace | None = None,
 ) -> pd.DataFrame:
     """(isrc, playlist_id) pairs: the `per_track` nearest profiles, the `per_track` best by the sound
@@ -36,20 +42,25 @@ def retrieve_candidates(
     playlist_ids = profiles["playlist_id"].to_numpy()
     nearest = min(per_track, len(playlist_ids))
     isrcs = tracks["isrc"].to_numpy()
-    chosen = [nearest_profiles(track_units[start:start + TRACKS_PER_BLOCK], profile_units, nearest)
-              for start in range(0, len(isrcs), TRACKS_PER_BLOCK)]
+    chosen = [
+        nearest_profiles(track_units[start : start + TRACKS_PER_BLOCK], profile_units, nearest)
+        for start in range(0, len(isrcs), TRACKS_PER_BLOCK)
+    ]
     best = np.concatenate(chosen) if chosen else np.empty((0, nearest), dtype=np.intp)
     by_sound = pd.DataFrame({"isrc": np.repeat(isrcs, nearest), "playlist_id": playlist_ids[best.ravel()]})
     most_followed = playlists.nlargest(popular, "followers")["playlist_id"].to_numpy()
-    by_followers = pd.DataFrame({"isrc": np.repeat(isrcs, len(most_followed)),
-                                 "playlist_id": np.tile(most_followed, len(isrcs))})
+    by_followers = pd.DataFrame(
+        {"isrc": np.repeat(isrcs, len(most_followed)), "playlist_id": np.tile(most_followed, len(isrcs))}
+    )
     found = [by_sound, by_followers]
     if space is not None:
         found.append(best_by_space(tracks, space, per_track, playlists["playlist_id"]))
     return pd.concat(found, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
-def best_by_space(tracks: pd.DataFrame, space: SoundSpace, per_track: int, pitchable: pd.Series) -> pd.DataFrame:
+def best_by_space(
+    tracks: pd.DataFrame, space: SoundSpace, per_track: int, pitchable: pd.Series
+) -> pd.DataFrame:
     """Per track, the `per_track` pitchable playlists with the highest predicted affinity, block by block."""
     isrcs = tracks["isrc"].to_numpy()
     allowed = np.isin(space.playlist_ids, pitchable.to_numpy())
@@ -58,10 +69,13 @@ def best_by_space(tracks: pd.DataFrame, space: SoundSpace, per_track: int, pitch
         return pd.DataFrame(columns=["isrc", "playlist_id"])
     chosen = []
     for start in range(0, len(isrcs), TRACKS_PER_BLOCK):
-        predicted = space.regression.predict(space.standardise(tracks.iloc[start:start + TRACKS_PER_BLOCK]))
+        predicted = space.regression.predict(space.standardise(tracks.iloc[start : start + TRACKS_PER_BLOCK]))
         predicted[:, ~allowed] = -np.inf
-        chosen.append(np.argpartition(-predicted, count - 1, axis=1)[:, :count] if count < predicted.shape[1]
-                      else np.broadcast_to(np.arange(predicted.shape[1]), predicted.shape))
+        chosen.append(
+            np.argpartition(-predicted, count - 1, axis=1)[:, :count]
+            if count < predicted.shape[1]
+            else np.broadcast_to(np.arange(predicted.shape[1]), predicted.shape)
+        )
     best = np.concatenate(chosen) if chosen else np.empty((0, count), dtype=np.intp)
     return pd.DataFrame({"isrc": np.repeat(isrcs, count), "playlist_id": space.playlist_ids[best.ravel()]})
 

@@ -52,10 +52,14 @@ def group_contributions(booster, features: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(summed, index=features.index)
 
 
-def score_without(booster, features: pd.DataFrame, group_of_row: pd.Series, background: pd.DataFrame) -> np.ndarray:
+def score_without(
+    booster, features: pd.DataFrame, group_of_row: pd.Series, background: pd.DataFrame
+) -> np.ndarray:
     """Per row, the mean score when its `group_of_row` evidence is replaced by each background pair's."""
-    columns_of = {group: [name for name in features.columns if group_of(name) == group]
-                  for group in group_of_row.unique()}
+    columns_of = {
+        group: [name for name in features.columns if group_of(name) == group]
+        for group in group_of_row.unique()
+    }
     rows_of = {group: (group_of_row == group).to_numpy() for group in columns_of}
     total = np.zeros(len(features))
     for _, lender in background.iterrows():

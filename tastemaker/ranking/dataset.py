@@ -33,8 +33,17 @@ from tastemaker.ranking.candidates import retrieve_candidates
 from tastemaker.ranking.fraud import FraudRules, flag_playlists, suspect_ids
 
 # Columns that describe the outcome, the query or the truth: never given to the model.
-TARGET_COLUMNS = ["engagement", "grade", "is_good", "artist_id", "retrieved", "gain", "appeal",
-                  "appeal_without_sound", "window"]
+TARGET_COLUMNS = [
+    "engagement",
+    "grade",
+    "is_good",
+    "artist_id",
+    "retrieved",
+    "gain",
+    "appeal",
+    "appeal_without_sound",
+    "window",
+]
 SLICES = ("all", "warm", "cold", "unreleased", "genre_missing", "new_artist")
 
 
@@ -73,9 +82,14 @@ def as_of_date(streams: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(streams["date"].max())
 
 
-def split_by_time(catalog: pd.DataFrame, playlists: pd.DataFrame, streams: pd.DataFrame,
-                  features: pd.DataFrame, settings: SplitSettings,
-                  model_pitches: pd.DataFrame | None = None) -> RankingData:
+def split_by_time(
+    catalog: pd.DataFrame,
+    playlists: pd.DataFrame,
+    streams: pd.DataFrame,
+    features: pd.DataFrame,
+    settings: SplitSettings,
+    model_pitches: pd.DataFrame | None = None,
+) -> RankingData:
     """`model_pitches` (isrc, playlist_id, run_date): pairs the platform pitched, not as control or
     exploration; holdout placements they caused are left ungraded."""
     cutoff = as_of_date(streams) - pd.Timedelta(days=settings.holdout_days)
@@ -91,26 +105,45 @@ def split_by_time(catalog: pd.DataFrame, playlists: pd.DataFrame, streams: pd.Da
     rng = np.random.default_rng(settings.seed)
     playlist_ids = playlists["playlist_id"].to_numpy()
 
-    training = _windowed_training(catalog, playlists, streams, features, dates, fit_until, thresholds, settings, rng)
+    training = _windowed_training(
+        catalog, playlists, streams, features, dates, fit_until, thresholds, settings, rng
+    )
     fit_tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(before_fit, catalog))
-    validation_pairs = _graded_with_negatives(validation_placements, past, thresholds, playlist_ids,
-                                              settings.negatives_per_query, rng)
-    validation = inputs.pair_inputs(validation_pairs, fit_tracks, playlists,
-                                    inputs.playlist_evidence(fit_placements, fit_tracks, features, playlist_ids))
+    validation_pairs = _graded_with_negatives(
+        validation_placements, past, thresholds, playlist_ids, settings.negatives_per_query, rng
+    )
+    validation = inputs.pair_inputs(
+        validation_pairs,
+        fit_tracks,
+        playlists,
+        inputs.playlist_evidence(fit_placements, fit_tracks, features, playlist_ids),
+    )
 
     tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(before_cutoff, catalog))
     evidence = inputs.playlist_evidence(past, tracks, features, playlist_ids)
     queries = _sample(np.sort(tracks["isrc"].unique()), settings.evaluation_queries, rng)
     sampled = len(playlist_ids) > settings.evaluation_playlists
-    evaluation_pairs = _evaluation_pairs(queries, playlist_ids, past, holdout_placements,
-                                         settings.evaluation_playlists, rng)
+    evaluation_pairs = _evaluation_pairs(
+        queries, playlist_ids, past, holdout_placements, settings.evaluation_playlists, rng
+    )
     evaluation = inputs.pair_inputs(evaluation_pairs, tracks, playlists, evidence)
     flags = flag_playlists(before_cutoff, settings.fraud_rules) if settings.fraud_rules else None
     servable = playlists[~playlists["playlist_id"].isin(suspect_ids(flags) if flags is not None else set())]
-    retrieved = retrieve_candidates(tracks[tracks["isrc"].isin(queries)], inputs.profile_means(evidence.sums),
-                                    servable, settings.candidates_per_track, space=evidence.space)
-    evaluation = _with_evaluation_labels(evaluation, holdout_placements, thresholds, retrieved, catalog,
-                                         _caused_by_pitches(holdout_placements, model_pitches))
+    retrieved = retrieve_candidates(
+        tracks[tracks["isrc"].isin(queries)],
+        inputs.profile_means(evidence.sums),
+        servable,
+        settings.candidates_per_track,
+        space=evidence.space,
+    )
+    evaluation = _with_evaluation_labels(
+        evaluation,
+        holdout_placements,
+        thresholds,
+        retrieved,
+        catalog,
+        _caused_by_pitches(holdout_placements, model_pitches),
+    )
     return RankingData(
         training=training,
         validation=_with_targets(validation, validation_pairs, catalog),
@@ -132,15 +165,17 @@ def query_slices(catalog: pd.DataFrame, past: pd.DataFrame, cutoff: pd.Timestamp
     released = pd.to_datetime(tracks["release_date"], errors="coerce").fillna(cutoff) < cutoff
     placed_artists = catalog.loc[catalog["isrc"].isin(past["isrc"]), "artist_id"].unique()
     genre = tracks["genre"].fillna("").astype(str).str.strip()
-    return pd.DataFrame({
-        "isrc": tracks.index.to_numpy(),
-        "all": True,
-        "warm": placed,
-        "cold": released.to_numpy() & ~placed,
-        "unreleased": ~released.to_numpy(),
-        "genre_missing": (genre == "").to_numpy(),
-        "new_artist": ~tracks["artist_id"].isin(placed_artists).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "isrc": tracks.index.to_numpy(),
+            "all": True,
+            "warm": placed,
+            "cold": released.to_numpy() & ~placed,
+            "unreleased": ~released.to_numpy(),
+            "genre_missing": (genre == "").to_numpy(),
+            "new_artist": ~tracks["artist_id"].isin(placed_artists).to_numpy(),
+        }
+    )
 
 
 def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
@@ -155,7 +190,9 @@ def _sample(values: np.ndarray, at_most: int, rng: np.random.Generator) -> np.nd
     return values if len(values) <= at_most else np.sort(rng.choice(values, at_most, replace=False))
 
 
-def _graded_with_negatives(placed, known_placements, thresholds, playlist_ids, negatives_per_query, rng) -> pd.DataFrame:
+def _graded_with_negatives(
+    placed, known_placements, thresholds, playlist_ids, negatives_per_query, rng
+) -> pd.DataFrame:
     """Placed pairs graded 1..4 plus, per query, up to `negatives_per_query` playlists it was never placed in."""
     graded = placed[["isrc", "playlist_id", "engagement"]].assign(
         grade=1 + outcomes.grades(placed["engagement"], thresholds)
@@ -170,8 +207,9 @@ def _graded_with_negatives(placed, known_placements, thresholds, playlist_ids, n
     return pd.concat([graded, unplaced_pairs], ignore_index=True)
 
 
-def _windowed_training(catalog, playlists, streams, features, dates, fit_until, thresholds, settings,
-                       rng) -> pd.DataFrame:
+def _windowed_training(
+    catalog, playlists, streams, features, dates, fit_until, thresholds, settings, rng
+) -> pd.DataFrame:
     """Training pairs of every label window before `fit_until`, each with inputs from before it.
 
     A window without any earlier placement is skipped: none of its pairs would have a profile.
@@ -184,10 +222,13 @@ def _windowed_training(catalog, playlists, streams, features, dates, fit_until, 
         window_start = window_end - pd.Timedelta(days=settings.label_window_days)
         before = streams[dates < window_start]
         past = outcomes.placements(before, playlists)
-        labels = _not_in(outcomes.placements(streams[(dates >= window_start) & (dates < window_end)], playlists), past)
+        labels = _not_in(
+            outcomes.placements(streams[(dates >= window_start) & (dates < window_end)], playlists), past
+        )
         if len(past) and len(labels):
-            pairs = _graded_with_negatives(labels, pd.concat([past, labels]), thresholds, playlist_ids,
-                                           settings.negatives_per_query, rng)
+            pairs = _graded_with_negatives(
+                labels, pd.concat([past, labels]), thresholds, playlist_ids, settings.negatives_per_query, rng
+            )
             tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(before, catalog))
             evidence = inputs.playlist_evidence(past, tracks, features, playlist_ids)
             window = inputs.pair_inputs(pairs, tracks, playlists, evidence)
@@ -201,12 +242,21 @@ def _windowed_training(catalog, playlists, streams, features, dates, fit_until, 
 def _evaluation_pairs(queries, playlist_ids, past, holdout_placements, per_query, rng) -> pd.DataFrame:
     """Every query against every playlist (or a sample plus its holdout placements), minus pairs placed before."""
     if len(playlist_ids) <= per_query:
-        pairs = pd.DataFrame({"isrc": np.repeat(queries, len(playlist_ids)),
-                              "playlist_id": np.tile(playlist_ids, len(queries))})
+        pairs = pd.DataFrame(
+            {
+                "isrc": np.repeat(queries, len(playlist_ids)),
+                "playlist_id": np.tile(playlist_ids, len(queries)),
+            }
+        )
     else:
-        sampled = pd.DataFrame({"isrc": np.repeat(queries, per_query),
-                                "playlist_id": np.concatenate([rng.choice(playlist_ids, per_query, replace=False)
-                                                               for _ in queries])})
+        sampled = pd.DataFrame(
+            {
+                "isrc": np.repeat(queries, per_query),
+                "playlist_id": np.concatenate(
+                    [rng.choice(playlist_ids, per_query, replace=False) for _ in queries]
+                ),
+            }
+        )
         placed = holdout_placements.loc[holdout_placements["isrc"].isin(queries), ["isrc", "playlist_id"]]
         pairs = pd.concat([sampled, placed], ignore_index=True).drop_duplicates(ignore_index=True)
     return pairs[~_keys(pairs).isin(_keys(past))].reset_index(drop=True)
@@ -217,14 +267,19 @@ def _caused_by_pitches(holdout_placements: pd.DataFrame, model_pitches: pd.DataF
     if model_pitches is None or model_pitches.empty:
         return pd.MultiIndex.from_arrays([[], []], names=["isrc", "playlist_id"])
     first_pitch = model_pitches.groupby(["isrc", "playlist_id"])["run_date"].min().map(pd.Timestamp)
-    joined = holdout_placements.join(first_pitch.rename("first_pitch"), on=["isrc", "playlist_id"], how="inner")
+    joined = holdout_placements.join(
+        first_pitch.rename("first_pitch"), on=["isrc", "playlist_id"], how="inner"
+    )
     caused = joined[pd.to_datetime(joined["first_date"]) >= joined["first_pitch"]]
     return _keys(caused)
 
 
-def _with_evaluation_labels(evaluation, holdout_placements, thresholds, retrieved, catalog, caused) -> pd.DataFrame:
+def _with_evaluation_labels(
+    evaluation, holdout_placements, thresholds, retrieved, catalog, caused
+) -> pd.DataFrame:
     graded = holdout_placements[["isrc", "playlist_id"]].assign(
-        grade=(1 + outcomes.grades(holdout_placements["engagement"], thresholds)).astype(float))
+        grade=(1 + outcomes.grades(holdout_placements["engagement"], thresholds)).astype(float)
+    )
     labelled = evaluation.merge(graded, on=["isrc", "playlist_id"], how="left")
     labelled["grade"] = labelled["grade"].fillna(0.0)
     labelled.loc[_keys(labelled).isin(caused), "grade"] = np.nan

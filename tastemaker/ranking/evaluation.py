@@ -37,8 +37,18 @@ MODEL = "model"
 # Retrieval differs only where the sound does; intervals are kept for the metrics a decision rests on.
 RETRIEVERS = ("model", "ablation_shuffled_audio")
 INTERVAL_METRICS = ("truth_ndcg", "e2e_truth_ndcg", "placement_ndcg")
-RANKERS = ("model", "genre_popularity", "ablation_no_audio", "ablation_shuffled_audio", "cosine", "sklearn",
-           "most_followed", "random", "oracle_without_sound", "oracle")
+RANKERS = (
+    "model",
+    "genre_popularity",
+    "ablation_no_audio",
+    "ablation_shuffled_audio",
+    "cosine",
+    "sklearn",
+    "most_followed",
+    "random",
+    "oracle_without_sound",
+    "oracle",
+)
 
 
 def truth_gain(appeal) -> np.ndarray:
@@ -49,7 +59,8 @@ def with_truth(evaluation: pd.DataFrame, appeal: pd.DataFrame, fraudulent_playli
     """The evaluation pairs with their hidden appeal and truth gain (a demo world only)."""
     columns = [c for c in ("appeal", "appeal_without_sound") if c in appeal.columns]
     joined = evaluation.drop(columns=columns + ["gain"], errors="ignore").merge(
-        appeal[["isrc", "playlist_id", *columns]], on=["isrc", "playlist_id"], how="left")
+        appeal[["isrc", "playlist_id", *columns]], on=["isrc", "playlist_id"], how="left"
+    )
     # A playlist with bought followers has no audience to fit: its appeal counts as nothing, for the gain
     # and for the oracles that rank by it.
     fraudulent = joined["playlist_id"].isin(list(fraudulent_playlists)).to_numpy()
@@ -83,9 +94,15 @@ class EvaluationReport:
         return {name: value for name, value in _flatten(self.metrics) if not np.isnan(value)}
 
 
-def evaluate_rankings(evaluation: pd.DataFrame, query_slices: pd.DataFrame, rankings: dict[str, Ranking],
-                      bootstrap_samples: int, confidence: float, seed: int,
-                      sampled_playlists: int | None = None) -> EvaluationReport:
+def evaluate_rankings(
+    evaluation: pd.DataFrame,
+    query_slices: pd.DataFrame,
+    rankings: dict[str, Ranking],
+    bootstrap_samples: int,
+    confidence: float,
+    seed: int,
+    sampled_playlists: int | None = None,
+) -> EvaluationReport:
     """Every metric for every ranking, per slice, with the model's paired intervals against the others."""
     suffix = f"_sampled_{sampled_playlists}" if sampled_playlists else ""
     per_query = _per_query_metrics(evaluation, rankings, suffix)
@@ -95,10 +112,15 @@ def evaluate_rankings(evaluation: pd.DataFrame, query_slices: pd.DataFrame, rank
         for slice_name, isrcs in members.items():
             chosen = values[values.index.isin(isrcs)]
             metrics.setdefault(metric, {}).setdefault(slice_name, {})[ranker] = (
-                float(chosen.mean()) if len(chosen) else float("nan"))
+                float(chosen.mean()) if len(chosen) else float("nan")
+            )
     metrics["queries"] = {name: len(isrcs) for name, isrcs in members.items()}
     metrics["interval"] = _intervals(per_query, members, bootstrap_samples, confidence, seed)
-    headline = f"truth_ndcg_at_{TOP_K}{suffix}" if "gain" in evaluation.columns else f"placement_ndcg_at_{TOP_K}{suffix}"
+    headline = (
+        f"truth_ndcg_at_{TOP_K}{suffix}"
+        if "gain" in evaluation.columns
+        else f"placement_ndcg_at_{TOP_K}{suffix}"
+    )
     metrics["headline"] = metrics.get(headline, {}).get("all", {}).get(MODEL, float("nan"))
     model_values = {metric: values for (metric, ranker), values in per_query.items() if ranker == MODEL}
     return EvaluationReport(metrics, _curves(evaluation, query_slices, rankings), model_values, headline)
@@ -109,16 +131,26 @@ def ndcg_per_query(evaluation: pd.DataFrame, scores: np.ndarray, metric: str) ->
     if metric.startswith("truth_"):
         return ndcg_by_query(evaluation["isrc"], evaluation["gain"], scores, TOP_K)
     graded = evaluation["grade"].notna().to_numpy()
-    return ndcg_by_query(evaluation["isrc"][graded], 2.0 ** evaluation["grade"][graded] - 1, scores[graded], TOP_K)
+    return ndcg_by_query(
+        evaluation["isrc"][graded], 2.0 ** evaluation["grade"][graded] - 1, scores[graded], TOP_K
+    )
 
 
-def compare(challenger: pd.Series, champion: pd.Series, members: set | None, bootstrap_samples: int,
-            confidence: float, seed: int) -> Interval:
+def compare(
+    challenger: pd.Series,
+    champion: pd.Series,
+    members: set | None,
+    bootstrap_samples: int,
+    confidence: float,
+    seed: int,
+) -> Interval:
     """Paired interval of challenger minus champion over the queries both were judged on (a slice's only)."""
     both = challenger.index.intersection(champion.index)
     if members is not None:
         both = both[both.isin(members)]
-    return paired_bootstrap((challenger[both] - champion[both]).to_numpy(), bootstrap_samples, confidence, seed)
+    return paired_bootstrap(
+        (challenger[both] - champion[both]).to_numpy(), bootstrap_samples, confidence, seed
+    )
 
 
 def _per_query_metrics(evaluation: pd.DataFrame, rankings: dict[str, Ranking], suffix: str) -> dict:
@@ -126,17 +158,27 @@ def _per_query_metrics(evaluation: pd.DataFrame, rankings: dict[str, Ranking], s
     graded = evaluation["grade"].notna().to_numpy()
     placement_gain = 2.0 ** evaluation["grade"][graded] - 1
     has_truth = "gain" in evaluation.columns
-    good = evaluation["gain"].to_numpy() > 0 if has_truth else evaluation["grade"].fillna(0).to_numpy() >= GOOD_GRADE
+    good = (
+        evaluation["gain"].to_numpy() > 0
+        if has_truth
+        else evaluation["grade"].fillna(0).to_numpy() >= GOOD_GRADE
+    )
     per_query = {}
     for name, ranking in rankings.items():
         served = np.where(ranking.retrieved, ranking.scores, np.nan)
         if has_truth:
-            per_query[(f"truth_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(isrc, evaluation["gain"], ranking.scores, TOP_K)
-            per_query[(f"e2e_truth_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(isrc, evaluation["gain"], served, TOP_K)
+            per_query[(f"truth_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(
+                isrc, evaluation["gain"], ranking.scores, TOP_K
+            )
+            per_query[(f"e2e_truth_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(
+                isrc, evaluation["gain"], served, TOP_K
+            )
         per_query[(f"placement_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(
-            isrc[graded], placement_gain, ranking.scores[graded], TOP_K)
+            isrc[graded], placement_gain, ranking.scores[graded], TOP_K
+        )
         per_query[(f"e2e_placement_ndcg_at_{TOP_K}{suffix}", name)] = ndcg_by_query(
-            isrc[graded], placement_gain, served[graded], TOP_K)
+            isrc[graded], placement_gain, served[graded], TOP_K
+        )
         if name in RETRIEVERS:
             found = pd.Series(ranking.retrieved[good]).groupby(isrc[good].to_numpy()).mean()
             per_query[(f"retrieval_recall{suffix}", name)] = found
@@ -152,11 +194,16 @@ def _intervals(per_query: dict, members: dict[str, set], samples: int, confidenc
         for slice_name, isrcs in members.items():
             interval = compare(model, values, isrcs, samples, confidence, seed)
             intervals.setdefault(metric, {}).setdefault(slice_name, {})[f"model_minus_{ranker}"] = {
-                "mean": interval.mean, "low": interval.low, "high": interval.high}
+                "mean": interval.mean,
+                "low": interval.low,
+                "high": interval.high,
+            }
     return intervals
 
 
-def _curves(evaluation: pd.DataFrame, query_slices: pd.DataFrame, rankings: dict[str, Ranking]) -> dict[str, pd.DataFrame]:
+def _curves(
+    evaluation: pd.DataFrame, query_slices: pd.DataFrame, rankings: dict[str, Ranking]
+) -> dict[str, pd.DataFrame]:
     """NDCG@k, k = 1..20, per slice and ranker (truth-graded where there is a truth): what `dvc plots` draws."""
     if "gain" in evaluation.columns:
         judged, gains = evaluation, evaluation["gain"]
@@ -168,9 +215,13 @@ def _curves(evaluation: pd.DataFrame, query_slices: pd.DataFrame, rankings: dict
     members = {name: query_slices.loc[query_slices[name], "isrc"].to_numpy() for name in SLICES}
     rows = {name: [] for name in SLICES}
     for k in CURVE_CUTOFFS:
-        per_ranker = {name: ndcg_by_query(judged["isrc"], gains, values, k) for name, values in scores.items()}
+        per_ranker = {
+            name: ndcg_by_query(judged["isrc"], gains, values, k) for name, values in scores.items()
+        }
         for slice_name, isrcs in members.items():
-            means = {name: float(values[values.index.isin(isrcs)].mean()) for name, values in per_ranker.items()}
+            means = {
+                name: float(values[values.index.isin(isrcs)].mean()) for name, values in per_ranker.items()
+            }
             rows[slice_name].append({"k": k, **{name: means.get(name, float("nan")) for name in RANKERS}})
     return {slice_name: pd.DataFrame(slice_rows) for slice_name, slice_rows in rows.items()}
 

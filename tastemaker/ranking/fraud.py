@@ -17,8 +17,16 @@ import pandas as pd
 
 from tastemaker.config import ScoreParams
 
-FLAG_COLUMNS = ["playlist_id", "streams", "save_rate", "listeners_per_stream", "top_territory_share", "signs",
-                "is_suspect", "evidence"]
+FLAG_COLUMNS = [
+    "playlist_id",
+    "streams",
+    "save_rate",
+    "listeners_per_stream",
+    "top_territory_share",
+    "signs",
+    "is_suspect",
+    "evidence",
+]
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,12 @@ class FraudRules:
 
     @classmethod
     def from_params(cls, score: ScoreParams) -> FraudRules:
-        return cls(score.fraud_min_streams, score.fraud_max_save_rate, score.fraud_max_listeners_per_stream,
-                   score.fraud_min_top_territory_share)
+        return cls(
+            score.fraud_min_streams,
+            score.fraud_max_save_rate,
+            score.fraud_max_listeners_per_stream,
+            score.fraud_min_top_territory_share,
+        )
 
 
 def flag_playlists(streams: pd.DataFrame, rules: FraudRules) -> pd.DataFrame:
@@ -41,17 +53,21 @@ def flag_playlists(streams: pd.DataFrame, rules: FraudRules) -> pd.DataFrame:
     totals = on_playlists.groupby("playlist_id")[["streams", "listeners", "saves"]].sum()
     by_territory = on_playlists.groupby(["playlist_id", "territory"])["streams"].sum()
     played = totals["streams"].clip(lower=1)
-    flags = pd.DataFrame({
-        "streams": totals["streams"],
-        "save_rate": totals["saves"] / played,
-        "listeners_per_stream": totals["listeners"] / played,
-        "top_territory_share": by_territory.groupby(level=0).max() / played,
-    })
-    signs = pd.DataFrame({
-        "saves almost nothing": flags["save_rate"] <= rules.max_save_rate,
-        "few accounts loop its tracks": flags["listeners_per_stream"] <= rules.max_listeners_per_stream,
-        "streams come from one territory": flags["top_territory_share"] >= rules.min_top_territory_share,
-    })
+    flags = pd.DataFrame(
+        {
+            "streams": totals["streams"],
+            "save_rate": totals["saves"] / played,
+            "listeners_per_stream": totals["listeners"] / played,
+            "top_territory_share": by_territory.groupby(level=0).max() / played,
+        }
+    )
+    signs = pd.DataFrame(
+        {
+            "saves almost nothing": flags["save_rate"] <= rules.max_save_rate,
+            "few accounts loop its tracks": flags["listeners_per_stream"] <= rules.max_listeners_per_stream,
+            "streams come from one territory": flags["top_territory_share"] >= rules.min_top_territory_share,
+        }
+    )
     flags["signs"] = signs.sum(axis=1)
     flags["is_suspect"] = (flags["signs"] >= rules.min_signs) & (flags["streams"] >= rules.min_streams)
     flags["evidence"] = [_evidence(row, shown) for row, shown in zip(flags.itertuples(), signs.to_numpy())]
@@ -59,10 +75,15 @@ def flag_playlists(streams: pd.DataFrame, rules: FraudRules) -> pd.DataFrame:
 
 
 def _evidence(row, shown: np.ndarray) -> str:
-    figures = (f"save rate {row.save_rate:.2%}", f"{row.listeners_per_stream:.2f} listeners per stream",
-               f"{row.top_territory_share:.0%} of streams from one territory")
-    return "; ".join(figure + (" (suspect)" if sign else "") for figure, sign in zip(figures, shown)) + \
-        f"; {int(row.streams)} playlist streams"
+    figures = (
+        f"save rate {row.save_rate:.2%}",
+        f"{row.listeners_per_stream:.2f} listeners per stream",
+        f"{row.top_territory_share:.0%} of streams from one territory",
+    )
+    return (
+        "; ".join(figure + (" (suspect)" if sign else "") for figure, sign in zip(figures, shown))
+        + f"; {int(row.streams)} playlist streams"
+    )
 
 
 def suspect_ids(flags: pd.DataFrame) -> set[str]:
@@ -74,6 +95,9 @@ def filter_quality(flags: pd.DataFrame, fraudulent: set[str]) -> dict[str, float
     flagged = suspect_ids(flags)
     streaming_fraud = fraudulent & set(flags["playlist_id"])
     found = len(flagged & fraudulent)
-    return {"precision": found / len(flagged) if flagged else float("nan"),
-            "recall": found / len(streaming_fraud) if streaming_fraud else float("nan"),
-            "flagged": float(len(flagged)), "fraudulent": float(len(streaming_fraud))}
+    return {
+        "precision": found / len(flagged) if flagged else float("nan"),
+        "recall": found / len(streaming_fraud) if streaming_fraud else float("nan"),
+        "flagged": float(len(flagged)),
+        "fraudulent": float(len(streaming_fraud)),
+    }

@@ -29,7 +29,9 @@ def audio_feature_columns(features: pd.DataFrame) -> list[str]:
 def artist_popularity(streams: pd.DataFrame, catalog: pd.DataFrame) -> pd.Series:
     """log1p of all streams of the artist's tracks: a rough, leakage-free popularity (given past streams)."""
     per_track = streams.groupby("isrc")["streams"].sum()
-    per_artist = catalog.assign(streams=catalog["isrc"].map(per_track).fillna(0)).groupby("artist_id")["streams"].sum()
+    per_artist = (
+        catalog.assign(streams=catalog["isrc"].map(per_track).fillna(0)).groupby("artist_id")["streams"].sum()
+    )
     return np.log1p(per_artist)
 
 
@@ -62,13 +64,15 @@ class PlaylistEvidence:
     space: SoundSpace | None
 
 
-def playlist_evidence(placed: pd.DataFrame, tracks: pd.DataFrame, features: pd.DataFrame,
-                      playlist_ids: np.ndarray) -> PlaylistEvidence:
+def playlist_evidence(
+    placed: pd.DataFrame, tracks: pd.DataFrame, features: pd.DataFrame, playlist_ids: np.ndarray
+) -> PlaylistEvidence:
     return PlaylistEvidence(profile_sums(placed, features), fit_sound_space(tracks, placed, playlist_ids))
 
 
-def pair_inputs(pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame,
-                evidence: PlaylistEvidence) -> pd.DataFrame:
+def pair_inputs(
+    pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame, evidence: PlaylistEvidence
+) -> pd.DataFrame:
     """Assemble raw model inputs for `pairs` (isrc, playlist_id) from one day's evidence (the sound
     space's columns stay missing when there were too few placements to fit it)."""
     sums = evidence.sums

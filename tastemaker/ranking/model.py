@@ -17,12 +17,15 @@ import pandas as pd
 from tastemaker.ranking.contributions import background_sample, group_contributions
 from tastemaker.ranking.pair_features import FeatureScaler, model_features
 
-BACKGROUND_PAIRS = 64  # typical pairs that lend removed evidence (ranking.contributions); 64 keeps the mean stable
+BACKGROUND_PAIRS = (
+    64  # typical pairs that lend removed evidence (ranking.contributions); 64 keeps the mean stable
+)
 
 
 class RankerModel(mlflow.pyfunc.PythonModel):
-    def __init__(self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str],
-                 background: pd.DataFrame):
+    def __init__(
+        self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str], background: pd.DataFrame
+    ):
         self.booster = booster
         self.scaler = scaler
         self.columns = columns
@@ -44,8 +47,14 @@ class RankerModel(mlflow.pyfunc.PythonModel):
         ).sort_values("gain", ascending=False, ignore_index=True)
 
 
-def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads: int = 1,
-               validation: pd.DataFrame | None = None, columns: list[str] | None = None) -> RankerModel:
+def fit_ranker(
+    training: pd.DataFrame,
+    hyperparameters: dict,
+    seed: int,
+    threads: int = 1,
+    validation: pd.DataFrame | None = None,
+    columns: list[str] | None = None,
+) -> RankerModel:
     """Fit LambdaRank; `training` (and `validation`) hold each query's rows together.
 
     With a validation fold that has graded pairs, boosting stops once NDCG@10 there has not
@@ -57,8 +66,11 @@ def fit_ranker(training: pd.DataFrame, hyperparameters: dict, seed: int, threads
     dataset = _dataset(training, features[columns], hyperparameters)
     valid_sets, callbacks = [], []
     if validation is not None and (validation["grade"] > 0).any():
-        valid_sets = [_dataset(validation, model_features(validation, scaler)[columns], hyperparameters,
-                               reference=dataset)]
+        valid_sets = [
+            _dataset(
+                validation, model_features(validation, scaler)[columns], hyperparameters, reference=dataset
+            )
+        ]
         patience = hyperparameters.get("early_stopping_rounds", hyperparameters["n_estimators"])
         callbacks = [lightgbm.early_stopping(patience, first_metric_only=True, verbose=False)]
     booster = lightgbm.train(
@@ -89,7 +101,14 @@ def query_sizes(pairs: pd.DataFrame) -> np.ndarray:
     return pairs.groupby(keys, sort=False).size().to_numpy()
 
 
-def _dataset(pairs: pd.DataFrame, features: pd.DataFrame, hyperparameters: dict, reference=None) -> lightgbm.Dataset:
+def _dataset(
+    pairs: pd.DataFrame, features: pd.DataFrame, hyperparameters: dict, reference=None
+) -> lightgbm.Dataset:
     group_sizes = query_sizes(pairs)
-    return lightgbm.Dataset(features, label=pairs["grade"].to_numpy(), group=group_sizes, reference=reference,
-                            params={"max_bin": hyperparameters.get("max_bin", 255)})
+    return lightgbm.Dataset(
+        features,
+        label=pairs["grade"].to_numpy(),
+        group=group_sizes,
+        reference=reference,
+        params={"max_bin": hyperparameters.get("max_bin", 255)},
+    )

@@ -57,5 +57,8 @@ def grade_thresholds(training_engagement: pd.Series) -> np.ndarray:
 
 
 def grades(engagement_values: pd.Series, thresholds: np.ndarray) -> pd.Series:
-    return pd.Series(np.searchsorted(thresholds, engagement_values.to_numpy(), side="right"),
-                     index=engagement_values.index, dtype="int64")
+    return pd.Series(
+        np.searchsorted(thresholds, engagement_values.to_numpy(), side="right"),
+        index=engagement_values.index,
+        dtype="int64",
+    )

@@ -15,8 +15,13 @@ import pandas as pd
 NON_AUDIO_TRACK_COLUMNS = {"t_genre", "t_artist_popularity"}
 # Model features that carry no sound: what the "no audio" ablation keeps, and the genre+popularity
 # reference's inputs (the public facts a label could rank by without listening).
-CONTEXT_FEATURES = ("genre_match", "artist_popularity", "playlist_log_followers", "playlist_history_tracks",
-                    "playlist_mean_engagement")
+CONTEXT_FEATURES = (
+    "genre_match",
+    "artist_popularity",
+    "playlist_log_followers",
+    "playlist_history_tracks",
+    "playlist_mean_engagement",
+)
 GENRE_POPULARITY_FEATURES = ("genre_match", "artist_popularity", "playlist_log_followers")
 
 
@@ -39,7 +44,11 @@ class FeatureScaler:
 
 
 def audio_names(frame: pd.DataFrame) -> list[str]:
-    return [column[2:] for column in frame.columns if column.startswith("t_") and column not in NON_AUDIO_TRACK_COLUMNS]
+    return [
+        column[2:]
+        for column in frame.columns
+        if column.startswith("t_") and column not in NON_AUDIO_TRACK_COLUMNS
+    ]
 
 
 def cosine_similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -34,16 +34,26 @@ def select_pitches(scored: pd.DataFrame, rules: PublishParams) -> pd.DataFrame:
     track = pd.factorize(eligible["isrc"], sort=True)[0]
     playlist = pd.factorize(eligible["playlist_id"], sort=True)[0]
     order = np.lexsort((playlist, track, -eligible["score"].to_numpy(dtype=float), artist))
-    artist_playlist = pd.factorize(artist[order].astype(np.int64) * (playlist.max(initial=0) + 1) + playlist[order])[0]
-    ranks = _greedy_ranks(artist[order], artist_playlist, track[order], rules.max_pitches_per_playlist,
-                          rules.max_pitches_per_track, rules.top_k)
+    artist_playlist = pd.factorize(
+        artist[order].astype(np.int64) * (playlist.max(initial=0) + 1) + playlist[order]
+    )[0]
+    ranks = _greedy_ranks(
+        artist[order],
+        artist_playlist,
+        track[order],
+        rules.max_pitches_per_playlist,
+        rules.max_pitches_per_track,
+        rules.top_k,
+    )
     taken = ranks > 0
     pitches = eligible.iloc[order[taken]].drop(columns="already_placed").reset_index(drop=True)
     pitches["rank"] = ranks[taken]
     return pitches
 
 
-def in_territories(playlist_ids: pd.Series, playlists: pd.DataFrame | None, territories: list[str]) -> np.ndarray:
+def in_territories(
+    playlist_ids: pd.Series, playlists: pd.DataFrame | None, territories: list[str]
+) -> np.ndarray:
     """Which of `playlist_ids` are in one of the licensed `territories` (all of them when none are listed)."""
     if not territories:
         return np.ones(len(playlist_ids), dtype=bool)

@@ -24,15 +24,32 @@ from tastemaker.ranking.pair_features import (
 )
 
 
-def reference_scores(training: pd.DataFrame, validation: pd.DataFrame, evaluation: pd.DataFrame,
-                     scaler: FeatureScaler, hyperparameters: dict, seed: int, threads: int) -> dict[str, np.ndarray]:
+def reference_scores(
+    training: pd.DataFrame,
+    validation: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    scaler: FeatureScaler,
+    hyperparameters: dict,
+    seed: int,
+    threads: int,
+) -> dict[str, np.ndarray]:
     """Scores of every reference on `evaluation`, aligned with its rows."""
     cosine = cosine_similarity(scaler.standardise(evaluation, "t_"), scaler.standardise(evaluation, "p_"))
     training_features = model_features(training, scaler)
-    known = training_features.columns[training_features.notna().any()]  # the regressor cannot bin an empty column
-    regressor = HistGradientBoostingRegressor(random_state=seed).fit(training_features[known], training["grade"].to_numpy())
-    genre_popularity = fit_ranker(training, hyperparameters, seed, threads, validation=validation,
-                                  columns=list(GENRE_POPULARITY_FEATURES))
+    known = training_features.columns[
+        training_features.notna().any()
+    ]  # the regressor cannot bin an empty column
+    regressor = HistGradientBoostingRegressor(random_state=seed).fit(
+        training_features[known], training["grade"].to_numpy()
+    )
+    genre_popularity = fit_ranker(
+        training,
+        hyperparameters,
+        seed,
+        threads,
+        validation=validation,
+        columns=list(GENRE_POPULARITY_FEATURES),
+    )
     scores = {
         "random": np.random.default_rng(seed).random(len(evaluation)),
         "most_followed": evaluation["p_log_followers"].to_numpy(dtype=float),

@@ -36,19 +36,30 @@ class ScoredCatalog:
     failures: pd.DataFrame  # artist_id, error
 
 
-def score_catalog(model, catalog, playlists, streams, features, candidates_per_track: int,
-                  artists_per_batch: int = 200, scheduler_address: str | None = None) -> ScoredCatalog:
+def score_catalog(
+    model,
+    catalog,
+    playlists,
+    streams,
+    features,
+    candidates_per_track: int,
+    artists_per_batch: int = 200,
+    scheduler_address: str | None = None,
+) -> ScoredCatalog:
     """Scores of every track's candidates; `scheduler_address` (e.g. tcp://host:8786) runs the batches on Dask."""
     placed, tracks, evidence = scoring_inputs(catalog, playlists, streams, features)
-    pairs = retrieve_candidates(tracks, inputs.profile_means(evidence.sums), playlists, candidates_per_track,
-                                space=evidence.space)
+    pairs = retrieve_candidates(
+        tracks, inputs.profile_means(evidence.sums), playlists, candidates_per_track, space=evidence.space
+    )
     pairs = pairs.merge(catalog[["isrc", "artist_id"]], on="isrc")
     batches = _artist_batches(pairs, tracks, artists_per_batch)
     if scheduler_address:
         from distributed import Client
 
         with Client(scheduler_address) as client:
-            scored, failures = _score_isolating_failures(batches, _dask_runner(client, model, playlists, evidence))
+            scored, failures = _score_isolating_failures(
+                batches, _dask_runner(client, model, playlists, evidence)
+            )
     else:
         scored, failures = _score_isolating_failures(batches, _local_runner(model, playlists, evidence))
     result = pd.concat(scored, ignore_index=True) if scored else pd.DataFrame(columns=SCORE_COLUMNS)
@@ -57,11 +68,17 @@ def score_catalog(model, catalog, playlists, streams, features, candidates_per_t
     return ScoredCatalog(result, pd.DataFrame(failures, columns=["artist_id", "error"]))
 
 
-def scoring_inputs(catalog, playlists, streams, features) -> tuple[pd.DataFrame, pd.DataFrame, inputs.PlaylistEvidence]:
+def scoring_inputs(
+    catalog, playlists, streams, features
+) -> tuple[pd.DataFrame, pd.DataFrame, inputs.PlaylistEvidence]:
     """Placements, track inputs and playlist evidence as of the last report: what every pair is scored from."""
     placed = outcomes.placements(streams, playlists)
     tracks = inputs.track_inputs(catalog, features, inputs.artist_popularity(streams, catalog))
-    return placed, tracks, inputs.playlist_evidence(placed, tracks, features, playlists["playlist_id"].to_numpy())
+    return (
+        placed,
+        tracks,
+        inputs.playlist_evidence(placed, tracks, features, playlists["playlist_id"].to_numpy()),
+    )
 
 
 def explain_pairs(model, pairs: pd.DataFrame, catalog, playlists, streams, features) -> pd.DataFrame:
@@ -74,14 +91,24 @@ def explain_pairs(model, pairs: pd.DataFrame, catalog, playlists, streams, featu
     raw = inputs.pair_inputs(pairs[["isrc", "playlist_id"]], tracks, playlists, evidence)
     found = pairs[["isrc", "playlist_id"]].reset_index().merge(raw, on=["isrc", "playlist_id"], how="left")
     found = found.set_index("index").rename_axis(pairs.index.name)
-    explained = pd.concat([model_features(found, model.scaler), model.contributions(found).add_prefix("c_")], axis=1)
-    explained["nearest_isrc"] = (evidence.space.nearest_placed_isrc(found) if evidence.space is not None
-                                 else pd.Series(None, index=found.index, dtype=object))
+    explained = pd.concat(
+        [model_features(found, model.scaler), model.contributions(found).add_prefix("c_")], axis=1
+    )
+    explained["nearest_isrc"] = (
+        evidence.space.nearest_placed_isrc(found)
+        if evidence.space is not None
+        else pd.Series(None, index=found.index, dtype=object)
+    )
     return explained.reindex(pairs.index)
 
 
-def score_pairs(model, pairs: pd.DataFrame, tracks: pd.DataFrame, playlists: pd.DataFrame,
-                evidence: inputs.PlaylistEvidence) -> pd.DataFrame:
+def score_pairs(
+    model,
+    pairs: pd.DataFrame,
+    tracks: pd.DataFrame,
+    playlists: pd.DataFrame,
+    evidence: inputs.PlaylistEvidence,
+) -> pd.DataFrame:
     """Scores of `pairs` (isrc, playlist_id, artist_id): pure, so a Dask worker computes what this process would."""
     raw = inputs.pair_inputs(pairs[["isrc", "playlist_id"]], tracks, playlists, evidence)
     keys = raw[["isrc", "playlist_id"]].merge(pairs, on=["isrc", "playlist_id"])
@@ -109,7 +136,9 @@ def _one_per_artist(batch: Batch) -> list[Batch]:
     return singles
 
 
-def _score_isolating_failures(batches: list[Batch], run: BatchRunner) -> tuple[list[pd.DataFrame], list[dict]]:
+def _score_isolating_failures(
+    batches: list[Batch], run: BatchRunner
+) -> tuple[list[pd.DataFrame], list[dict]]:
     scored, retry = [], []
     for batch, outcome in zip(batches, run(batches)):
         if isinstance(outcome, BaseException):
@@ -140,13 +169,19 @@ def _local_runner(model, playlists: pd.DataFrame, evidence: inputs.PlaylistEvide
 
 def _dask_runner(client, model, playlists: pd.DataFrame, evidence: inputs.PlaylistEvidence) -> BatchRunner:
     """Tasks on the cluster; the shared inputs are scattered once and reused by every batch and retry."""
-    shared_model, shared_playlists, shared_evidence = client.scatter([model, playlists, evidence], broadcast=True)
+    shared_model, shared_playlists, shared_evidence = client.scatter(
+        [model, playlists, evidence], broadcast=True
+    )
 
     def run(batches: list[Batch]) -> list:
         from distributed import wait
 
-        futures = [client.submit(score_pairs, shared_model, pairs, tracks, shared_playlists, shared_evidence,
-                                 pure=False) for _, pairs, tracks in batches]
+        futures = [
+            client.submit(
+                score_pairs, shared_model, pairs, tracks, shared_playlists, shared_evidence, pure=False
+            )
+            for _, pairs, tracks in batches
+        ]
         wait(futures)
         # Collected in submission order, so the concatenated scores match a local run row for row.
         return [future.result() if future.status == "finished" else future.exception() for future in futures]

@@ -56,8 +56,14 @@ class SoundSpace:
         affinity = np.full(len(pairs), np.nan)
         affinity[known] = predicted[track_row[known], playlist_column[known]]
         nearest = self._nearest_placed(pairs)
-        return pd.DataFrame({"s_affinity": affinity, "s_nearest_similarity": nearest["similarity"],
-                             "s_nearest_engagement": nearest["engagement"]}, index=pairs.index)
+        return pd.DataFrame(
+            {
+                "s_affinity": affinity,
+                "s_nearest_similarity": nearest["similarity"],
+                "s_nearest_engagement": nearest["engagement"],
+            },
+            index=pairs.index,
+        )
 
     def nearest_placed_isrc(self, pairs: pd.DataFrame) -> pd.Series:
         """Per pair, the playlist's placed track nearest in this space (the one `s_nearest_*` describe)."""
@@ -83,11 +89,20 @@ class SoundSpace:
         return {"similarity": similarity, "engagement": engagement, "isrc": isrc}
 
 
-def fit_sound_space(tracks: pd.DataFrame, placements: pd.DataFrame, playlist_ids: np.ndarray) -> SoundSpace | None:
+def fit_sound_space(
+    tracks: pd.DataFrame, placements: pd.DataFrame, playlist_ids: np.ndarray
+) -> SoundSpace | None:
     """Fit on the placed tracks' audio (`tracks`: isrc + t_* columns) and `placements` (isrc, playlist_id, engagement)."""
-    audio_columns = [column for column in tracks.columns if column.startswith("t_") and
-                     pd.api.types.is_float_dtype(tracks[column]) and column != "t_artist_popularity"]
-    placed = placements[placements["isrc"].isin(tracks["isrc"]) & placements["playlist_id"].isin(playlist_ids)]
+    audio_columns = [
+        column
+        for column in tracks.columns
+        if column.startswith("t_")
+        and pd.api.types.is_float_dtype(tracks[column])
+        and column != "t_artist_popularity"
+    ]
+    placed = placements[
+        placements["isrc"].isin(tracks["isrc"]) & placements["playlist_id"].isin(playlist_ids)
+    ]
     placed_tracks = tracks[tracks["isrc"].isin(placed["isrc"])].drop_duplicates("isrc").reset_index(drop=True)
     if len(placed_tracks) < MIN_PLACED_TRACKS:
         return None
@@ -104,9 +119,13 @@ def fit_sound_space(tracks: pd.DataFrame, placements: pd.DataFrame, playlist_ids
     regression.fit(np.nan_to_num((values - means) / stds), targets)
     space = SoundSpace(audio_columns, means, stds, regression, np.asarray(playlist_ids), pd.DataFrame())
     latent = space.latent(placed_tracks)
-    space.placed_latent = pd.DataFrame(latent[rows], columns=[f"z{i}" for i in range(latent.shape[1])]).assign(
-        playlist_id=placed["playlist_id"].to_numpy(), engagement=placed["engagement"].to_numpy(dtype=float),
-        isrc=placed["isrc"].to_numpy())
+    space.placed_latent = pd.DataFrame(
+        latent[rows], columns=[f"z{i}" for i in range(latent.shape[1])]
+    ).assign(
+        playlist_id=placed["playlist_id"].to_numpy(),
+        engagement=placed["engagement"].to_numpy(dtype=float),
+        isrc=placed["isrc"].to_numpy(),
+    )
     return space
 
 

@@ -26,20 +26,27 @@ def search_space(trial: optuna.Trial) -> dict:
     }
 
 
-def sweep(training: pd.DataFrame, validation: pd.DataFrame, trials: int, seed: int, base: dict,
-          threads: int) -> dict:
+def sweep(
+    training: pd.DataFrame, validation: pd.DataFrame, trials: int, seed: int, base: dict, threads: int
+) -> dict:
     """Best hyperparameters after `trials` trials (those not searched stay as in `base`);
     call inside an active MLflow run."""
     if not (validation["grade"] > 0).any():
-        raise UserError("the validation fold holds no placement to judge a hyperparameter search on: "
-                        "raise train.validation_days")
+        raise UserError(
+            "the validation fold holds no placement to judge a hyperparameter search on: "
+            "raise train.validation_days"
+        )
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
     def objective(trial: optuna.Trial) -> float:
         hyperparameters = {**base, **search_space(trial)}
         ranker = fit_ranker(training, hyperparameters, seed, threads)
-        score = mean_ndcg_at_k(validation.assign(score=ranker.predict(None, model_input(validation))), "score", 10)
-        with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True, tags={"run_type": "sweep_trial"}):
+        score = mean_ndcg_at_k(
+            validation.assign(score=ranker.predict(None, model_input(validation))), "score", 10
+        )
+        with mlflow.start_run(
+            run_name=f"trial-{trial.number}", nested=True, tags={"run_type": "sweep_trial"}
+        ):
             mlflow.log_params(hyperparameters)
             mlflow.log_metric("validation_ndcg_at_10", score)
         return score

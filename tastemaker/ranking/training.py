@@ -20,8 +20,15 @@ from tastemaker.ranking.evaluation import compare, ndcg_per_query
 from tastemaker.ranking.judging import Judged, JudgingSettings, judge
 from tastemaker.ranking.sweep import sweep
 
-HYPERPARAMETERS = ("learning_rate", "n_estimators", "num_leaves", "min_child_samples", "max_bin", "feature_fraction",
-                   "early_stopping_rounds")
+HYPERPARAMETERS = (
+    "learning_rate",
+    "n_estimators",
+    "num_leaves",
+    "min_child_samples",
+    "max_bin",
+    "feature_fraction",
+    "early_stopping_rounds",
+)
 MODEL_REQUIREMENTS = ["lightgbm", "pandas", "numpy", "scikit-learn"]
 GUARDED_SLICE = "cold"
 
@@ -43,8 +50,15 @@ class TrainingReport:
         return {key: value for key, value in self.__dict__.items() if key not in ("curves", "metrics")}
 
 
-def train_and_register(data: RankingData, shuffled: RankingData | None, params: TrainParams, tags: dict[str, str],
-                       endpoints: Endpoints, sweep_trials: int = 0, other_metrics: dict | None = None) -> TrainingReport:
+def train_and_register(
+    data: RankingData,
+    shuffled: RankingData | None,
+    params: TrainParams,
+    tags: dict[str, str],
+    endpoints: Endpoints,
+    sweep_trials: int = 0,
+    other_metrics: dict | None = None,
+) -> TrainingReport:
     """Fit on the training side of the split, judge against the references and ablations, log
     everything to MLflow, register, then apply the promotion rule against the serving champion.
 
@@ -52,27 +66,40 @@ def train_and_register(data: RankingData, shuffled: RankingData | None, params: 
     `other_metrics` (nested like the report's) are logged and written beside the report's.
     """
     if data.training.empty:
-        raise UserError("not enough placements to train: need placements in the reports before "
-                        f"{data.fit_until.date()} (train.holdout_days + train.validation_days before the last report)")
+        raise UserError(
+            "not enough placements to train: need placements in the reports before "
+            f"{data.fit_until.date()} (train.holdout_days + train.validation_days before the last report)"
+        )
     experiment_id = tracking.use_experiment(endpoints, params.experiment)
     client = MlflowClient()
     hyperparameters = {name: getattr(params, name) for name in HYPERPARAMETERS}
     settings = JudgingSettings(params.seed, params.threads, params.bootstrap_samples, params.confidence)
     with mlflow.start_run(experiment_id=experiment_id, tags={**tags, "run_type": "training"}) as run:
         if sweep_trials:
-            hyperparameters = sweep(data.training, data.validation, sweep_trials, params.seed, hyperparameters,
-                                    params.threads)
+            hyperparameters = sweep(
+                data.training, data.validation, sweep_trials, params.seed, hyperparameters, params.threads
+            )
             mlflow.set_tag("sweep_trials", str(sweep_trials))
-        mlflow.log_params({**hyperparameters, "holdout_days": params.holdout_days,
-                           "validation_days": params.validation_days, "seed": params.seed,
-                           "cutoff": data.cutoff.date().isoformat(), "fit_until": data.fit_until.date().isoformat(),
-                           "training_pairs": len(data.training), "evaluation_pairs": len(data.evaluation),
-                           "bootstrap_samples": params.bootstrap_samples})
+        mlflow.log_params(
+            {
+                **hyperparameters,
+                "holdout_days": params.holdout_days,
+                "validation_days": params.validation_days,
+                "seed": params.seed,
+                "cutoff": data.cutoff.date().isoformat(),
+                "fit_until": data.fit_until.date().isoformat(),
+                "training_pairs": len(data.training),
+                "evaluation_pairs": len(data.evaluation),
+                "bootstrap_samples": params.bootstrap_samples,
+            }
+        )
         judged = judge(data, shuffled, hyperparameters, settings)
         report = judged.report
         if not report.per_query[report.headline].size:
-            raise UserError(f"nothing to evaluate {report.headline} on: no placement after the cut-off "
-                            f"{data.cutoff.date()} and no truth beside the landing zone")
+            raise UserError(
+                f"nothing to evaluate {report.headline} on: no placement after the cut-off "
+                f"{data.cutoff.date()} and no truth beside the landing zone"
+            )
         report.metrics.update(other_metrics or {})
         mlflow.set_tag("headline", report.headline)
         mlflow.log_metrics(report.flat())
@@ -91,37 +118,61 @@ def train_and_register(data: RankingData, shuffled: RankingData | None, params: 
     decision = _decide_against_champion(client, params, data, judged)
     tracking.record_decision(client, params.model_name, version, decision)
     return TrainingReport(
-        run_id=run.info.run_id, model_name=params.model_name, model_version=version,
+        run_id=run.info.run_id,
+        model_name=params.model_name,
+        model_version=version,
         champion_version=tracking.current_champion_version(client, params.model_name) or "",
-        promoted=decision.promoted, reason=decision.reason, headline=report.headline,
-        headline_value=float(report.metrics["headline"]), metrics=report.as_json(), curves=report.curves,
+        promoted=decision.promoted,
+        reason=decision.reason,
+        headline=report.headline,
+        headline_value=float(report.metrics["headline"]),
+        metrics=report.as_json(),
+        curves=report.curves,
     )
 
 
-def _decide_against_champion(client: MlflowClient, params: TrainParams, data: RankingData,
-                             judged: Judged) -> tracking.PromotionDecision:
+def _decide_against_champion(
+    client: MlflowClient, params: TrainParams, data: RankingData, judged: Judged
+) -> tracking.PromotionDecision:
     """Score the serving champion on today's evaluation set, so the comparison is like for like and paired."""
     report = judged.report
     challenger = report.per_query[report.headline]
     if tracking.current_champion_version(client, params.model_name) is None:
-        return tracking.decide_promotion(report.headline, challenger.mean(), None, None, None,
-                                         params.promotion_margin, params.guard_tolerance)
+        return tracking.decide_promotion(
+            report.headline,
+            challenger.mean(),
+            None,
+            None,
+            None,
+            params.promotion_margin,
+            params.guard_tolerance,
+        )
     try:
         champion_model = mlflow.pyfunc.load_model(tracking.champion_uri(params.model_name))
         champion_scores = champion_model.predict(model_input(data.evaluation))
     except Exception as error:  # noqa: BLE001 - a champion that cannot score today cannot serve today either
-        return tracking.decide_promotion(report.headline, challenger.mean(), None, None, None,
-                                         params.promotion_margin, params.guard_tolerance,
-                                         no_champion=f"the champion cannot score today's inputs "
-                                                     f"({type(error).__name__}: {str(error)[:200]})")
+        return tracking.decide_promotion(
+            report.headline,
+            challenger.mean(),
+            None,
+            None,
+            None,
+            params.promotion_margin,
+            params.guard_tolerance,
+            no_champion=f"the champion cannot score today's inputs "
+            f"({type(error).__name__}: {str(error)[:200]})",
+        )
     champion = ndcg_per_query(data.evaluation, champion_scores, report.headline)
     cold = set(data.query_slices.loc[data.query_slices[GUARDED_SLICE], "isrc"])
     samples, confidence, seed = params.bootstrap_samples, params.confidence, params.seed
     return tracking.decide_promotion(
-        report.headline, challenger.mean(), champion.mean(),
+        report.headline,
+        challenger.mean(),
+        champion.mean(),
         compare(challenger, champion, None, samples, confidence, seed),
         compare(challenger, champion, cold, samples, confidence, seed),
-        params.promotion_margin, params.guard_tolerance,
+        params.promotion_margin,
+        params.guard_tolerance,
     )
 
 
@@ -133,7 +184,9 @@ def _log_artifacts(judged: Judged) -> None:
         judged.model.feature_importance().to_csv(folder / "feature_importance.csv", index=False)
         for slice_name, curve in judged.report.curves.items():
             curve.to_csv(folder / f"ndcg_at_k_{slice_name}.csv", index=False)
-            axes = curve.set_index("k").plot(title=f"NDCG@k, {slice_name} tracks", ylabel="NDCG", figsize=(7, 4))
+            axes = curve.set_index("k").plot(
+                title=f"NDCG@k, {slice_name} tracks", ylabel="NDCG", figsize=(7, 4)
+            )
             axes.figure.savefig(folder / f"ndcg_at_k_{slice_name}.png", dpi=100, bbox_inches="tight")
             plt.close(axes.figure)
         mlflow.log_artifacts(str(folder), artifact_path="evaluation")

@@ -96,7 +96,7 @@ def measure_or_error(job: tuple[Path, MeasureSettings]) -> AudioMeasurement | st
     path, settings = job
     try:
         return measure_audio(path, settings)
-    except Exception as error:  # libsndfile raises several types for "not audio"
+    except Exception as error:  # noqa: BLE001 - libsndfile raises several types for "not audio"
         return " ".join(str(error).split()) or type(error).__name__
 
 

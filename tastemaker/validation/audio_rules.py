@@ -25,8 +25,10 @@ def audio_findings(record: dict, params: ValidateParams) -> list[tuple[str, str]
         hits.append(
             (
                 "clipping",
-                f"{record['clipped_share']:.2%} of samples at full scale "
-                f"(max {params.clipping_share_max:.2%})",
+                (
+                    f"{record['clipped_share']:.2%} of samples at full scale "
+                    f"(max {params.clipping_share_max:.2%})"
+                ),
             )
         )
     for end in ("leading", "trailing"):
@@ -43,8 +45,10 @@ def audio_findings(record: dict, params: ValidateParams) -> list[tuple[str, str]
         hits.append(
             (
                 "loudness_out_of_range",
-                f"{loudness:.1f} LUFS, outside "
-                f"{params.loudness_target_lufs:g} +/- {params.loudness_tolerance_lu:g}",
+                (
+                    f"{loudness:.1f} LUFS, outside "
+                    f"{params.loudness_target_lufs:g} +/- {params.loudness_tolerance_lu:g}"
+                ),
             )
         )
     peak = record["true_peak_dbtp"]

@@ -10,7 +10,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-
 # concurrent.futures.process.EXTRA_QUEUED_CALLS: calls queued beyond one per worker
 QUEUED_CALLS_PER_POOL = 1
 
@@ -37,12 +36,12 @@ def map_isolated(function: Callable, inputs: Sequence, workers: int, timeout_s: 
     while pending:
         pool_size = max(1, min(workers, len(pending)))
         lost = _run_pool(function, inputs, pending, pool_size, results, timeout_s)
-        handed_out = lost[:pool_size + QUEUED_CALLS_PER_POOL]
+        handed_out = lost[: pool_size + QUEUED_CALLS_PER_POOL]
         for index in handed_out:
             if _run_pool(function, inputs, [index], 1, results, timeout_s):
                 limit = f" or ran longer than {timeout_s:g} s" if timeout_s else ""
                 results[index] = Crashed(f"the decoder process died{limit}")
-        pending = lost[len(handed_out):]
+        pending = lost[len(handed_out) :]
     return results
 
 
@@ -64,7 +63,9 @@ def _run_pool(function, inputs, indices, workers, results, timeout_s) -> list[in
     lost = []
     context = multiprocessing.get_context("spawn")  # no fork: the parent may hold GX threads and locks
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {index: pool.submit(_within_deadline, function, inputs[index], timeout_s) for index in indices}
+        futures = {
+            index: pool.submit(_within_deadline, function, inputs[index], timeout_s) for index in indices
+        }
         for index, future in futures.items():
             try:
                 results[index] = future.result()

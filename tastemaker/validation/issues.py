@@ -28,8 +28,14 @@ class Findings:
     ) -> None:
         """A finding on one row; `column` is the field at fault (None when it is the whole row)."""
         row_number = None if pd.isna(row["_row_number"]) else int(row["_row_number"])
-        key = next((row[column] for column in (KEY_COLUMN[table], *FALLBACK_KEYS[table])
-                    if isinstance(row.get(column), str) and row[column].strip()), None)
+        key = next(
+            (
+                row[column]
+                for column in (KEY_COLUMN[table], *FALLBACK_KEYS[table])
+                if isinstance(row.get(column), str) and row[column].strip()
+            ),
+            None,
+        )
         self._add(table, row["_source_file"], row_number, key, rule, message, row_id=row_id, column=column)
 
     def _add(self, table, source_file, row_number, key, rule, message, row_id, column) -> None:

@@ -39,11 +39,19 @@ def table_files(snapshot: Path, table: str, findings: Findings) -> list[str] | N
         if path.suffix.lower() in TABLE_SUFFIXES:
             relpaths.append(relpath)
         else:
-            findings.add_file(table, relpath, "file_unexpected",
-                              f"{relpath}: not read, reports are .csv (comma-separated) or .parquet")
+            findings.add_file(
+                table,
+                relpath,
+                "file_unexpected",
+                f"{relpath}: not read, reports are .csv (comma-separated) or .parquet",
+            )
     if table != "streams" and len(relpaths) > 1:
-        findings.add_file(table, " + ".join(relpaths), "file_ambiguous",
-                          f"both {' and '.join(relpaths)} delivered: remove the stale one")
+        findings.add_file(
+            table,
+            " + ".join(relpaths),
+            "file_ambiguous",
+            f"both {' and '.join(relpaths)} delivered: remove the stale one",
+        )
         return None
     return relpaths
 
@@ -58,7 +66,7 @@ def read_table(snapshot: Path, table: str, relpaths: list[str], findings: Findin
         except FileLevelFault as error:
             findings.add_file(table, relpath, error.rule, f"cannot read {relpath}: {error}")
             continue
-        except Exception as error:  # any parser failure means the same thing to the label
+        except Exception as error:  # noqa: BLE001 - any parser failure means the same thing to the label
             findings.add_file(table, relpath, "file_unreadable", f"cannot read {relpath}: {_one_line(error)}")
             continue
         frames.append(_conform(raw, table, relpath, findings))
@@ -89,8 +97,10 @@ def _read_file(path: Path) -> pd.DataFrame:
     names = [str(name).strip().lower() for name in raw.columns]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise FileLevelFault("column_duplicate", f"column(s) {repeated} appear more than once (names are compared "
-                             "without case and spaces)")
+        raise FileLevelFault(
+            "column_duplicate",
+            f"column(s) {repeated} appear more than once (names are compared without case and spaces)",
+        )
     raw.columns = names
     return raw
 

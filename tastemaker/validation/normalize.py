@@ -29,8 +29,9 @@ def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         elif column.kind == "date":
             frame[f"{column.name}_as_date"] = pd.to_datetime(values, format=DATE_FORMAT, errors="coerce")
     if table == "catalog":
-        frame["artist_id"] = frame["artist_id"].where(frame["artist_id"].notna(),
-                                                      frame["artist_name"].map(artist_id_from_name, na_action="ignore"))
+        frame["artist_id"] = frame["artist_id"].where(
+            frame["artist_id"].notna(), frame["artist_name"].map(artist_id_from_name, na_action="ignore")
+        )
     return frame.astype({column.name: object for column in TABLES[table]})
 
 

@@ -54,8 +54,9 @@ def measure_with_cache(
     # Starting a worker costs seconds (it imports numpy and scipy) while a song decodes in tens of
     # milliseconds, so a second worker only pays off for a batch of files.
     workers = min(params.qc_workers, 1 + len(todo) // FILES_PER_EXTRA_WORKER)
-    outcomes = map_isolated(measure_or_error, [(files[md5], settings) for md5 in todo], workers,
-                            timeout_s=params.decode_timeout_s)
+    outcomes = map_isolated(
+        measure_or_error, [(files[md5], settings) for md5 in todo], workers, timeout_s=params.decode_timeout_s
+    )
     fresh = {md5: record_of(outcome) for md5, outcome in zip(todo, outcomes)}
     if fresh:
         rows = pd.DataFrame(

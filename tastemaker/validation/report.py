@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from tastemaker.errors import UserError
-
 from tastemaker.validation.rules import SYSTEMIC_RULES
 
 
@@ -68,19 +67,23 @@ class ValidationResult:
                 reasons.append(
                     f"{table}: {counts['independent']} of {rows_in} quarantined for their own faults "
                     f"({_compare(counts['independent'] / rows_in, params.max_quarantine_share)} "
-                    "max_quarantine_share)" + (f", {held_back} more held back with their track or playlist"
-                                               if held_back else "")
+                    "max_quarantine_share)"
+                    + (f", {held_back} more held back with their track or playlist" if held_back else "")
                 )
             for rule, limit in sorted(params.rule_share_limits.items()):
                 broken = counts["by_rule"].get(rule, 0)
                 if broken / rows_in > limit:
-                    reasons.append(f"{table}: {broken} of {rows_in} break {rule} "
-                                   f"({_compare(broken / rows_in, limit)} its limit)")
+                    reasons.append(
+                        f"{table}: {broken} of {rows_in} break {rule} "
+                        f"({_compare(broken / rows_in, limit)} its limit)"
+                    )
         lost_files = self.issues[
             self.issues["rule"].isin(SYSTEMIC_RULES) & (self.issues["severity"] == "error")
         ]
-        reasons.extend(f"{row.source_file}: {row.rule.replace('_', ' ')}"
-                       for row in lost_files.drop_duplicates(["source_file", "rule"]).itertuples())
+        reasons.extend(
+            f"{row.source_file}: {row.rule.replace('_', ' ')}"
+            for row in lost_files.drop_duplicates(["source_file", "rule"]).itertuples()
+        )
         return f"validation stopped the delivery: {'; '.join(reasons)}" if reasons else None
 
 

@@ -52,15 +52,20 @@ RULES: dict[str, tuple[Severity, str]] = {
     "date_in_future": ("error", "a report date after the day of validation"),
     "unknown_isrc": ("error", "the ISRC is not in the delivered catalog"),
     "unknown_playlist": ("error", "the playlist_id is not in the delivered playlists"),
-    "track_quarantined": ("error", "the row's track was delivered but quarantined: the row is held back with it"),
+    "track_quarantined": (
+        "error",
+        "the row's track was delivered but quarantined: the row is held back with it",
+    ),
     "playlist_quarantined": (
-        "error", "the row's playlist was delivered but quarantined: the row is held back with it"
+        "error",
+        "the row's playlist was delivered but quarantined: the row is held back with it",
     ),
     "count_exceeds_streams": ("error", "skips, saves or listeners exceed streams"),
     # Audio
     "audio_undecodable": ("error", "the file is not audio any decoder can read, whatever its extension"),
     "decoder_crashed": (
-        "error", "decoding the file crashed the decoder process or outlived validate.decode_timeout_s"
+        "error",
+        "decoding the file crashed the decoder process or outlived validate.decode_timeout_s",
     ),
     "too_short": ("error", "shorter than validate.min_duration_s"),
     "low_sample_rate": ("warning", "sample rate below validate.min_sample_rate"),

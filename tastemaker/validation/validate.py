@@ -55,8 +55,9 @@ def validate_landing(
 
     catalog = _read_catalog(snapshot, findings)
     catalog = check_rows("catalog", catalog, runner, findings, today)
-    audio_by_row, audio_counts, decoded = check_audio(snapshot, catalog, manifest, params, qc_cache, findings,
-                                                      refused)
+    audio_by_row, audio_counts, decoded = check_audio(
+        snapshot, catalog, manifest, params, qc_cache, findings, refused
+    )
     tables["catalog"], counts["catalog"] = _accept("catalog", catalog, findings, params)
     tables["catalog"] = with_qc_columns(tables["catalog"], audio_by_row)
     counts["audio"] = audio_counts
@@ -106,8 +107,12 @@ def _read_catalog(snapshot: Path, findings: Findings) -> pd.DataFrame:
         return read_table(snapshot, "catalog", relpaths, findings)
     tagged = catalog_from_tags(snapshot)
     if tagged.empty:
-        findings.add_file("catalog", "catalog.csv", "file_missing",
-                          "no catalog.csv (or .parquet) and no audio files to read one from")
+        findings.add_file(
+            "catalog",
+            "catalog.csv",
+            "file_missing",
+            "no catalog.csv (or .parquet) and no audio files to read one from",
+        )
         return tagged
     findings.add_file(
         "catalog",
@@ -118,7 +123,9 @@ def _read_catalog(snapshot: Path, findings: Findings) -> pd.DataFrame:
     return tagged
 
 
-def _check_references(streams, catalog, accepted_catalog, playlists, accepted_playlists, findings: Findings) -> None:
+def _check_references(
+    streams, catalog, accepted_catalog, playlists, accepted_playlists, findings: Findings
+) -> None:
     """Streams must point at accepted tracks and playlists; values already wrong in
     themselves (a malformed ISRC) are not reported twice. A row pointing at a track or
     playlist that was delivered but quarantined is held back with it under a rule of its
@@ -138,11 +145,16 @@ def _check_references(streams, catalog, accepted_catalog, playlists, accepted_pl
             if value in delivered:
                 rule, why = f"{noun}_quarantined", f"{column} {value!r}: that {noun} was quarantined"
             else:
-                rule, why = f"unknown_{column.split('_')[0]}", f"{column} {value!r} is not in the delivered {table}"
+                rule, why = (
+                    f"unknown_{column.split('_')[0]}",
+                    f"{column} {value!r} is not in the delivered {table}",
+                )
             findings.add_row("streams", streams.loc[row_id], row_id, column, rule, why)
 
 
-def _accept(table: str, frame: pd.DataFrame, findings: Findings, params: ValidateParams) -> tuple[pd.DataFrame, dict]:
+def _accept(
+    table: str, frame: pd.DataFrame, findings: Findings, params: ValidateParams
+) -> tuple[pd.DataFrame, dict]:
     """Accepted rows, typed, and the counts the stop rule reads: rows quarantined in all,
     those held back only because a row they depend on was (`dependent`), those quarantined
     for faults of their own that count towards a stop (`independent`), and rows per rule."""

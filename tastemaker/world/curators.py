@@ -111,9 +111,9 @@ def tastes_at(playlists: pd.DataFrame, days_from_today) -> pd.DataFrame:
     shifted = playlists.copy()
     years = np.asarray(days_from_today, dtype=float) / 365
     for column in CONTINUOUS_STYLE:
-        shifted[f"taste_{column}"] = playlists[f"taste_{column}"].to_numpy() + years * playlists[
-            f"drift_{column}"
-        ].to_numpy()
+        shifted[f"taste_{column}"] = (
+            playlists[f"taste_{column}"].to_numpy() + years * playlists[f"drift_{column}"].to_numpy()
+        )
     return shifted
 
 

@@ -46,7 +46,9 @@ def describe_world(landing: Path) -> dict[str, float]:
             (~on_playlists["playlist_id"].drop_duplicates().isin(playlists["playlist_id"])).sum()
         ),
         # the platform's own filter, with its default rules: the truth's is_fraud says how well it does
-        "playlists_suspect_of_fraud": len(suspect_ids(flag_playlists(streams, FraudRules.from_params(ScoreParams())))),
+        "playlists_suspect_of_fraud": len(
+            suspect_ids(flag_playlists(streams, FraudRules.from_params(ScoreParams())))
+        ),
     }
     truth = truth_dir_for(landing)
     if (truth / "world.json").is_file():
@@ -81,8 +83,10 @@ def _truth_figures(truth: Path, listed: pd.DataFrame, streams, first_day, today,
         "playlists_closed": int((playlists["active_to"] <= today).sum()),
         "playlists_not_yet_open": int((playlists["active_from"] > today).sum()),
         "fraud_playlist_stream_share": float(
-            streams.loc[streams["playlist_id"].isin(playlists.loc[playlists["is_fraud"], "playlist_id"]),
-                        "streams"].sum() / max(streams["streams"].sum(), 1)
+            streams.loc[
+                streams["playlist_id"].isin(playlists.loc[playlists["is_fraud"], "playlist_id"]), "streams"
+            ].sum()
+            / max(streams["streams"].sum(), 1)
         ),
         "placements_per_playlist_big_over_small": _big_over_small(placements, playlists),
         "same_scene_lift_among_co_placed_tracks": _co_placement_lift(placements, tracks, "scene"),
@@ -125,7 +129,7 @@ def _co_placement_lift(placements: pd.DataFrame, tracks: pd.DataFrame, column: s
 
 def _top_share(per_track: pd.Series, share: float) -> float:
     values = np.sort(per_track.to_numpy(dtype=float))[::-1]
-    top = max(1, int(round(share * len(values))))
+    top = max(1, round(share * len(values)))
     return float(values[:top].sum() / max(values.sum(), 1.0))
 
 

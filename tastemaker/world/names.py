@@ -184,9 +184,7 @@ def playlist_names(genres: list[str], rng: np.random.Generator) -> list[str]:
     """Playlist names built from a mood and the playlist's main genre ("" for a mood playlist)."""
     moods = rng.choice(_PLAYLIST_MOOD, len(genres))
     nouns = rng.choice(_MOOD_NOUNS, len(genres))
-    return [
-        f"{mood} {genre.title() if genre else noun}" for mood, genre, noun in zip(moods, genres, nouns)
-    ]
+    return [f"{mood} {genre.title() if genre else noun}" for mood, genre, noun in zip(moods, genres, nouns)]
 
 
 def curator_names(count: int, rng: np.random.Generator) -> list[str]:

@@ -32,7 +32,7 @@ def render_track(
 ) -> np.ndarray:
     """Audio samples, float32 of shape (frames, channels), peak below 1."""
     rng = np.random.default_rng(list(seed))
-    frames = int(round(seconds * sample_rate))
+    frames = round(seconds * sample_rate)
     beat = 60.0 / float(style["tempo_bpm"])
     key = int(style["key"])
     mode = str(style["mode"])

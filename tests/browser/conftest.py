@@ -16,11 +16,19 @@ from tests.conftest import free_port
 from tests.portal_world import PORTAL_VARIABLES, build_portal_world
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # The docs' screenshots are refreshed on request only (TASTEMAKER_SCREENSHOTS=docs/portal pytest tests/browser),
 # so an ordinary test run never rewrites tracked files.
-SCREENSHOTS = Path(os.environ.get("TASTEMAKER_SCREENSHOTS") or Path(tempfile.gettempdir()) / "tastemaker-screenshots")
+SCREENSHOTS = Path(
+    os.environ.get("TASTEMAKER_SCREENSHOTS") or Path(tempfile.gettempdir()) / "tastemaker-screenshots"
+)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +85,10 @@ def page(browser, portal_url):
     context = browser.new_context(base_url=portal_url, viewport={"width": 1100, "height": 900})
     page = context.new_page()
     elsewhere = []
-    page.on("request", lambda request: None if request.url.startswith(portal_url) else elsewhere.append(request.url))
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(portal_url) else elsewhere.append(request.url),
+    )
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     yield page

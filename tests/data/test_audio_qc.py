@@ -145,11 +145,13 @@ def _square_or_die_noting_the_process(job: tuple[int, str]) -> int:
 @pytest.mark.slow
 def test_after_a_crash_only_the_inputs_handed_out_are_retried_alone(tmp_path: Path):
     values = [2, 3, *range(4, 14)]
-    results = map_isolated(_square_or_die_noting_the_process, [(value, str(tmp_path)) for value in values],
-                           workers=2)
+    results = map_isolated(
+        _square_or_die_noting_the_process, [(value, str(tmp_path)) for value in values], workers=2
+    )
 
     assert isinstance(results[1], Crashed)
     assert [result for index, result in enumerate(results) if index != 1] == [
-        value * value for index, value in enumerate(values) if index != 1]
+        value * value for index, value in enumerate(values) if index != 1
+    ]
     # the first pool (2), at most 3 handed-out inputs alone, one more pool (2) for the rest
     assert len(list(tmp_path.iterdir())) <= 7

@@ -29,8 +29,15 @@ from tastemaker.ingest import ingest
 from tastemaker.validation import validate_landing
 
 NEW_ISRC = "FRXYZ2400077"
-NEW_ROW = {"isrc": NEW_ISRC, "title": "Harbour Lights", "artist_name": "Mila Ross",
-           "release_date": "2024-03-01", "audio_file": "new/track.wav", "genre": "pop", "duration_s": "6"}
+NEW_ROW = {
+    "isrc": NEW_ISRC,
+    "title": "Harbour Lights",
+    "artist_name": "Mila Ross",
+    "release_date": "2024-03-01",
+    "audio_file": "new/track.wav",
+    "genre": "pop",
+    "duration_s": "6",
+}
 
 
 def with_new_row(root: Path) -> None:
@@ -46,7 +53,9 @@ def fifo_for_new_track(root: Path) -> None:
 def device_for_new_track(root: Path) -> None:
     (root / "audio" / "new").mkdir(parents=True)
     try:
-        os.mknod(root / "audio" / "new" / "track.wav", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # like /dev/zero
+        os.mknod(
+            root / "audio" / "new" / "track.wav", 0o600 | stat.S_IFCHR, os.makedev(1, 5)
+        )  # like /dev/zero
     except PermissionError:
         pytest.skip("creating a device file needs CAP_MKNOD")
     with_new_row(root)
@@ -93,29 +102,81 @@ class Case:
 
 CASES = [
     Case("FIFO named by a catalog row", fifo_for_new_track, "catalog", "file_not_regular", NEW_ISRC),
-    Case("FIFO delivered alone", lambda r: os.mkfifo(r / "audio" / "stray.wav"), "audio", "file_not_regular",
-         "audio/stray.wav"),
-    Case("character device named by a catalog row", device_for_new_track, "catalog", "file_not_regular", NEW_ISRC),
+    Case(
+        "FIFO delivered alone",
+        lambda r: os.mkfifo(r / "audio" / "stray.wav"),
+        "audio",
+        "file_not_regular",
+        "audio/stray.wav",
+    ),
+    Case(
+        "character device named by a catalog row",
+        device_for_new_track,
+        "catalog",
+        "file_not_regular",
+        NEW_ISRC,
+    ),
     Case("symbolic link to itself", link_to_itself, "audio", "link_broken", "audio/loop.wav"),
     Case("folder link to an ancestor", folder_link_to_an_ancestor, "audio", "link_broken", "audio/again"),
     Case("file link pointing outside", file_linked_outside, "catalog", "link_outside", NEW_ISRC),
-    Case("audio folder linked outside", audio_folder_linked_outside, "audio", "link_outside", "audio", stops=True),
-    Case("audio folder linked outside, as its rows say", audio_folder_linked_outside, "catalog", "link_outside",
-         "GBAYE2400001", stops=True),
-    Case("header with streams and STREAMS",
-         lambda r: second_stream_file(r, f"{STREAM_HEADER},STREAMS\n{STREAM_ROW},7\n"),
-         "streams", "column_duplicate", "streams/2024-03-29.csv", stops=True),
-    Case("report separated by semicolons",
-         lambda r: second_stream_file(r, f"{STREAM_HEADER}\n{STREAM_ROW}\n".replace(",", ";")),
-         "streams", "file_unreadable", "streams/2024-03-29.csv", stops=True),
-    Case("report saved as .tsv",
-         lambda r: second_stream_file(r, f"{STREAM_HEADER}\n{STREAM_ROW}\n".replace(",", "\t"), "2024-03-29.tsv"),
-         "streams", "file_unexpected", "streams/2024-03-29.tsv", severity="warning"),
-    Case("notes saved as .txt in streams/", lambda r: second_stream_file(r, "call the label\n", "notes.txt"),
-         "streams", "file_unexpected", "streams/notes.txt", severity="warning"),
-    Case("catalog.csv beside a stale catalog.parquet",
-         lambda r: CATALOG.iloc[:1].to_parquet(r / "catalog.parquet"),
-         "catalog", "file_ambiguous", "catalog.csv + catalog.parquet", stops=True),
+    Case(
+        "audio folder linked outside",
+        audio_folder_linked_outside,
+        "audio",
+        "link_outside",
+        "audio",
+        stops=True,
+    ),
+    Case(
+        "audio folder linked outside, as its rows say",
+        audio_folder_linked_outside,
+        "catalog",
+        "link_outside",
+        "GBAYE2400001",
+        stops=True,
+    ),
+    Case(
+        "header with streams and STREAMS",
+        lambda r: second_stream_file(r, f"{STREAM_HEADER},STREAMS\n{STREAM_ROW},7\n"),
+        "streams",
+        "column_duplicate",
+        "streams/2024-03-29.csv",
+        stops=True,
+    ),
+    Case(
+        "report separated by semicolons",
+        lambda r: second_stream_file(r, f"{STREAM_HEADER}\n{STREAM_ROW}\n".replace(",", ";")),
+        "streams",
+        "file_unreadable",
+        "streams/2024-03-29.csv",
+        stops=True,
+    ),
+    Case(
+        "report saved as .tsv",
+        lambda r: second_stream_file(
+            r, f"{STREAM_HEADER}\n{STREAM_ROW}\n".replace(",", "\t"), "2024-03-29.tsv"
+        ),
+        "streams",
+        "file_unexpected",
+        "streams/2024-03-29.tsv",
+        severity="warning",
+    ),
+    Case(
+        "notes saved as .txt in streams/",
+        lambda r: second_stream_file(r, "call the label\n", "notes.txt"),
+        "streams",
+        "file_unexpected",
+        "streams/notes.txt",
+        severity="warning",
+    ),
+    Case(
+        "catalog.csv beside a stale catalog.parquet",
+        lambda r: CATALOG.iloc[:1].to_parquet(r / "catalog.parquet"),
+        "catalog",
+        "file_ambiguous",
+        "catalog.csv + catalog.parquet",
+        stops=True,
+    ),
 ]
 
 
@@ -133,8 +194,15 @@ def take_in(landing: Path, work: Path, qc_cache: Path):
     """Ingest then validate, as `pipelines.delivery` does."""
     ingested = ingest(str(landing), work / "raw", None)
     refused = {rejection.relpath: (rejection.rule, rejection.message) for rejection in ingested.rejected}
-    return validate_landing(work / "raw", ingested.manifest, tone_params(), work / "reports", qc_cache,
-                            today=TODAY, refused=refused)
+    return validate_landing(
+        work / "raw",
+        ingested.manifest,
+        tone_params(),
+        work / "reports",
+        qc_cache,
+        today=TODAY,
+        refused=refused,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -145,8 +213,11 @@ def test_hostile_entry_is_reported_under_its_rule(case: Case, pristine: Path, qc
 
     result = take_in(landing, tmp_path, qc_cache)
 
-    hits = result.issues[(result.issues["table"] == case.table) & (result.issues["rule"] == case.rule)
-                         & (result.issues["key"] == case.key)]
+    hits = result.issues[
+        (result.issues["table"] == case.table)
+        & (result.issues["rule"] == case.rule)
+        & (result.issues["key"] == case.key)
+    ]
     assert len(hits) == 1, result.issues.to_string()
     assert hits.iloc[0]["severity"] == case.severity
     assert not list((tmp_path / "raw").rglob("*.partial"))

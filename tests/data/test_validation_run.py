@@ -134,8 +134,15 @@ def test_report_lists_each_quarantined_row_and_counts_warnings(
 
     report = json.loads(json.dumps(run(landing, tmp_path, qc=shared_qc).to_report()))
 
-    assert report["tables"]["streams"] == {"rows_in": 6, "accepted": 5, "quarantined": 1, "warnings": 0,
-                                           "independent": 1, "dependent": 0, "by_rule": {"territory_code": 1}}
+    assert report["tables"]["streams"] == {
+        "rows_in": 6,
+        "accepted": 5,
+        "quarantined": 1,
+        "warnings": 0,
+        "independent": 1,
+        "dependent": 0,
+        "by_rule": {"territory_code": 1},
+    }
     assert report["quarantined"] == [
         {
             "table": "streams",
@@ -267,7 +274,9 @@ def test_rows_of_a_quarantined_track_and_short_recordings_never_stop_a_delivery(
     assert limited and "catalog: 1 of 3 break too_short (33.3% > 20.0% its limit)" in limited
 
 
-def test_a_share_just_above_the_limit_is_never_said_equal_to_it(landing: Path, tmp_path: Path, shared_qc: Path):
+def test_a_share_just_above_the_limit_is_never_said_equal_to_it(
+    landing: Path, tmp_path: Path, shared_qc: Path
+):
     bad = STREAMS.iloc[[0]].assign(date="2024-13-01")
     pd.concat([STREAMS, bad]).to_csv(landing / "streams" / "2024-03-30.csv", index=False)
     result = run(landing, tmp_path, qc=shared_qc)  # 1 of 6 streams rows: 16.67%
@@ -276,7 +285,9 @@ def test_a_share_just_above_the_limit_is_never_said_equal_to_it(landing: Path, t
     assert "(16.67% > 16.66% max_quarantine_share)" in reason
 
 
-def test_the_report_is_strict_json_and_names_a_track_without_isrc(landing: Path, tmp_path: Path, shared_qc: Path):
+def test_the_report_is_strict_json_and_names_a_track_without_isrc(
+    landing: Path, tmp_path: Path, shared_qc: Path
+):
     catalog = CATALOG.copy()
     catalog.loc[2, "isrc"] = ""
     catalog.to_csv(landing / "catalog.csv", index=False)

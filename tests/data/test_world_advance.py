@@ -169,5 +169,7 @@ def test_no_curator_accepts_more_than_its_capacity(advanced):
     # few percent of today's after 12 days, so it cannot cross a rounding step by more than one.
     capacity = np.ceil(capacity_per_month(playlists.loc[accepted.index, "followers"]) * 12 / 30)
     assert (accepted.to_numpy() <= capacity + 1).all()
-    assert (pitches.groupby("playlist_id")["pitched"].sum() > accepted.reindex(
-        pitches["playlist_id"].unique(), fill_value=0)).any()
+    assert (
+        pitches.groupby("playlist_id")["pitched"].sum()
+        > accepted.reindex(pitches["playlist_id"].unique(), fill_value=0)
+    ).any()

@@ -28,6 +28,8 @@ def test_large_world_has_scale_without_audio(tmp_path):
     some = placements.head(1_000)
     # A placement's appeal is the one of its start date: tastes drift, the truth holds today's.
     days_from_today = (some["start"] - pd.Timestamp(WORLD_TODAY)).dt.days.to_numpy()
-    tastes = tastes_at(playlists.set_index("playlist_id").loc[some["playlist_id"]].reset_index(), days_from_today)
+    tastes = tastes_at(
+        playlists.set_index("playlist_id").loc[some["playlist_id"]].reset_index(), days_from_today
+    )
     recomputed = pair_appeal(tracks.set_index("isrc").loc[some["isrc"]].reset_index(), tastes)
     assert abs(recomputed - some["appeal"].to_numpy()).max() < 1e-9

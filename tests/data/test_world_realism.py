@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tastemaker.world import generate_world
-from tastemaker.world.appeal import appeal, appeal_without_sound
 from tastemaker.config import ScoreParams
 from tastemaker.ranking.fraud import FraudRules, filter_quality, flag_playlists
+from tastemaker.world import generate_world
+from tastemaker.world.appeal import appeal, appeal_without_sound
 from tastemaker.world.describe import describe_world
 from tastemaker.world.presets import WORLD_TODAY
 
@@ -103,7 +103,9 @@ def test_a_few_playlists_are_fraudulent_and_the_reports_give_them_away(figures, 
         pd.read_csv(f, keep_default_na=False, dtype={"playlist_id": str})
         for f in sorted((demo.landing / "streams").glob("*.csv"))
     )
-    flags = flag_playlists(streams, FraudRules.from_params(ScoreParams()))  # the platform's filter, as configured
+    flags = flag_playlists(
+        streams, FraudRules.from_params(ScoreParams())
+    )  # the platform's filter, as configured
     fraud = set(truth["playlists"].loc[truth["playlists"]["is_fraud"], "playlist_id"])
     quality = filter_quality(flags, fraud)
     assert quality["fraudulent"] >= 1

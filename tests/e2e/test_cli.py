@@ -6,7 +6,6 @@ import subprocess
 
 import pandas as pd
 import pytest
-import yaml
 from filelock import FileLock
 
 from tests.conftest import REPO, TINY_SEED, subprocess_env
@@ -15,8 +14,15 @@ pytestmark = pytest.mark.slow
 
 
 def tastemaker(project, *args):
-    return subprocess.run(["tastemaker", *args], cwd=project, env=subprocess_env(project),
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        ["tastemaker", *args],
+        cwd=project,
+        env=subprocess_env(project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 def assert_one_line_error(completed, expected):
@@ -31,7 +37,9 @@ def ran(tmp_path_factory):
     """What the README promises: a tiny world, run with the repository's params.yaml as it is."""
     project = tmp_path_factory.mktemp("cli")
     shutil.copy(REPO / "params.yaml", project / "params.yaml")
-    generated = tastemaker(project, "world", "generate", "--out", "w", "--preset", "tiny", "--seed", str(TINY_SEED))
+    generated = tastemaker(
+        project, "world", "generate", "--out", "w", "--preset", "tiny", "--seed", str(TINY_SEED)
+    )
     assert generated.returncode == 0, generated.stderr
     return project, tastemaker(project, "run", "--source", "w")
 
@@ -63,7 +71,9 @@ def test_a_second_world_is_refused_in_a_project_that_holds_the_first(ran):
 def test_every_artist_has_ranked_recommendations_as_json(ran):
     project, _ = ran
     catalog = pd.read_parquet(project / "data/validated/catalog.parquet")
-    for artist_id, artist_name in catalog[["artist_id", "artist_name"]].drop_duplicates().itertuples(index=False):
+    for artist_id, artist_name in (
+        catalog[["artist_id", "artist_name"]].drop_duplicates().itertuples(index=False)
+    ):
         completed = tastemaker(project, "recs", "--artist", artist_name, "--json")
         assert completed.returncode == 0, completed.stderr
         pitches = json.loads(completed.stdout)
@@ -125,7 +135,9 @@ def registered_versions(project) -> list[str]:
     with inside(project):
         params = load_params()
         client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
-        return sorted(version.version for version in client.search_model_versions(f"name='{params.train.model_name}'"))
+        return sorted(
+            version.version for version in client.search_model_versions(f"name='{params.train.model_name}'")
+        )
 
 
 def test_a_daily_run_scores_with_the_champion_and_registers_no_new_version(ran):

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as local_cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as local_cluster:
         yield local_cluster
 
 
@@ -38,7 +39,9 @@ def trained(tmp_path_factory, tiny_world):
 
 def audio_jobs(params) -> pd.DataFrame:
     catalog = pd.read_parquet(params.paths.validated / "catalog.parquet", columns=["isrc", "audio_path"])
-    tracks = catalog.merge(read_manifest(params)[["relpath", "md5"]], left_on="audio_path", right_on="relpath")
+    tracks = catalog.merge(
+        read_manifest(params)[["relpath", "md5"]], left_on="audio_path", right_on="relpath"
+    )
     tracks["path"] = [str((params.paths.raw / relpath).resolve()) for relpath in tracks["relpath"]]
     return tracks[["isrc", "path", "md5"]]
 
@@ -48,12 +51,16 @@ def test_features_on_the_cluster_equal_local_ones(trained, cluster, tmp_path):
     with inside(folder):
         jobs = audio_jobs(params)
         local = extract_features(jobs, params.features, tmp_path / "local_cache")
-        remote = extract_features(jobs, params.features, tmp_path / "dask_cache",
-                                  scheduler_address=cluster.scheduler_address)
+        remote = extract_features(
+            jobs, params.features, tmp_path / "dask_cache", scheduler_address=cluster.scheduler_address
+        )
     assert remote.analysed == len(jobs) and remote.cache_hits == 0
     assert remote.failures.empty
-    pd.testing.assert_frame_equal(local.features.sort_values("isrc", ignore_index=True),
-                                  remote.features.sort_values("isrc", ignore_index=True), check_exact=True)
+    pd.testing.assert_frame_equal(
+        local.features.sort_values("isrc", ignore_index=True),
+        remote.features.sort_values("isrc", ignore_index=True),
+        check_exact=True,
+    )
 
 
 def test_scores_on_the_cluster_equal_local_ones(trained, cluster):
@@ -84,8 +91,13 @@ def test_one_failing_artist_on_the_cluster_costs_the_others_nothing(trained, clu
                 raise ValueError(f"cannot score {broken_isrc}")
             return raw["t_artist_popularity"].to_numpy()
 
-    result = score_catalog(FailsOnOneTrack(), **tables, candidates_per_track=3, artists_per_batch=10,
-                           scheduler_address=cluster.scheduler_address)
+    result = score_catalog(
+        FailsOnOneTrack(),
+        **tables,
+        candidates_per_track=3,
+        artists_per_batch=10,
+        scheduler_address=cluster.scheduler_address,
+    )
     assert result.failures["artist_id"].tolist() == [broken_artist]
     assert f"cannot score {broken_isrc}" in result.failures["error"].iloc[0]
     assert set(result.scores["artist_id"]) == set(tables["catalog"]["artist_id"]) - {broken_artist}

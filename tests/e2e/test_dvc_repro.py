@@ -13,8 +13,15 @@ pytestmark = pytest.mark.slow
 
 
 def dvc(project, *args):
-    return subprocess.run(["dvc", *args], cwd=project, env=subprocess_env(project),
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        ["dvc", *args],
+        cwd=project,
+        env=subprocess_env(project),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -52,7 +59,9 @@ def test_repro_runs_every_stage_then_nothing(dvc_project):
     metrics = next(iter(shown.values()))["data"]["data/training/metrics.json"]["data"]
     headline = json.loads((dvc_project / "data/training/model.json").read_text())["headline"]
     assert metrics[headline]["all"]["model"] > 0
-    assert {"model_minus_genre_popularity", "model_minus_ablation_no_audio"} <= set(metrics["interval"][headline]["all"])
+    assert {"model_minus_genre_popularity", "model_minus_ablation_no_audio"} <= set(
+        metrics["interval"][headline]["all"]
+    )
 
 
 def test_repro_stops_at_validation_with_a_one_line_reason_and_the_report(dvc_project):

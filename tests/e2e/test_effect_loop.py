@@ -31,7 +31,9 @@ def measured(tmp_path_factory, tiny_world):
             stage.run(params)
         with pytest.raises(UserError, match="full 14-day window"):
             effect.run(params)
-        advance_world(Path("data/landing"), 14, publication=params.paths.publication / "recommendations.parquet")
+        advance_world(
+            Path("data/landing"), 14, publication=params.paths.publication / "recommendations.parquet"
+        )
         ingest.run(params)
         validate.run(params)
         yield folder, params, effect.run(params)
@@ -65,7 +67,7 @@ def test_mlflow_run_holds_the_estimates_and_the_report(measured):
 
 
 def test_every_recommendation_is_measured_against_what_the_curators_did(measured):
-    folder, params, summary = measured
+    folder, _, summary = measured
     pitches = pd.read_parquet(truth_dir_for(folder / "data/landing") / "pitches.parquet")
     assert summary["measured"] == len(pitches)
     assert summary["cells"]["model_control"] == int(pitches["is_control"].sum())
@@ -74,15 +76,25 @@ def test_every_recommendation_is_measured_against_what_the_curators_did(measured
 
 
 def test_cli_prints_json_and_rejects_a_bad_date(measured):
-    folder, params, summary = measured
+    folder, _, summary = measured
 
     def tastemaker(*args):
-        return subprocess.run(["tastemaker", "effect", *args], cwd=folder, env=subprocess_env(folder),
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            ["tastemaker", "effect", *args],
+            cwd=folder,
+            env=subprocess_env(folder),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
     printed = json.loads(tastemaker("--json").stdout)
     assert printed["promotion_effect"] == summary["promotion_effect"]
-    for bad, message in (("yesterday", "not a date"), ("2030-01-01", "nothing has been published since 2030-01-01")):
+    for bad, message in (
+        ("yesterday", "not a date"),
+        ("2030-01-01", "nothing has been published since 2030-01-01"),
+    ):
         completed = tastemaker("--since", bad)
         assert completed.returncode == 1 and "Traceback" not in completed.stderr
         assert completed.stderr.strip().count("\n") == 0 and message in completed.stderr

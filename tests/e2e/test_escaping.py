@@ -8,7 +8,6 @@ needed); each page is opened from disk with the network off.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +22,14 @@ from tests.conftest import inside, make_project
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCRIPT = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>"
 FORMULA = '=HYPERLINK("http://x.test/","open")'
 
@@ -63,12 +68,22 @@ def hostile_project(tmp_path_factory, tiny_world):
             stage.run(params)
         catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
         per_artist = catalog.drop_duplicates("artist_id")[["artist_id", "artist_name"]].assign(
-            effect=1.0, low=0.0, high=2.0)
-        summary = {"confidence": 0.95, "cells": {plant("cell"): 1}, "run_dates": [plant("2024-01-01")],
-                   "window_days": 14, "measured": 1, "pending": 0, **{name: None for name in LABELS}}
+            effect=1.0, low=0.0, high=2.0
+        )
+        summary = {
+            "confidence": 0.95,
+            "cells": {plant("cell"): 1},
+            "run_dates": [plant("2024-01-01")],
+            "window_days": 14,
+            "measured": 1,
+            "pending": 0,
+            **{name: None for name in LABELS},
+        }
         report = params.paths.reports / "effect" / "index.html"
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render_report(summary, per_artist, pd.DataFrame({"rank": [1], "acceptance_rate": [0.5]})))
+        report.write_text(
+            render_report(summary, per_artist, pd.DataFrame({"rank": [1], "acceptance_rate": [0.5]}))
+        )
         yield folder
 
 
@@ -106,8 +121,11 @@ def test_no_planted_script_runs_in_any_page(hostile_project):
 
 
 def test_no_csv_export_starts_a_formula(hostile_project):
-    exports = [path for path in hostile_project.rglob("*.csv")
-               if "landing" not in path.parts and "raw" not in path.parts]
+    exports = [
+        path
+        for path in hostile_project.rglob("*.csv")
+        if "landing" not in path.parts and "raw" not in path.parts
+    ]
     assert any(path.parent.name == "sheets" for path in exports)  # pitch sheets carry titles and names
     for path in exports:
         with path.open(newline="") as stream:

@@ -21,8 +21,15 @@ from tests.conftest import REPO, inside
 
 pytestmark = pytest.mark.slow
 
-STYLE = {"tempo_bpm": 118, "key": 2, "mode": "minor", "brightness": 0.5, "percussiveness": 0.5,
-         "energy": 0.6, "acousticness": 0.4}
+STYLE = {
+    "tempo_bpm": 118,
+    "key": 2,
+    "mode": "minor",
+    "brightness": 0.5,
+    "percussiveness": 0.5,
+    "energy": 0.6,
+    "acousticness": 0.4,
+}
 SONG_SECONDS = [34, 41, 37, 45, 33, 39, 36, 43, 35]
 JINGLE_SECONDS = [4, 9, 17]
 
@@ -39,14 +46,23 @@ def label_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("label") / "back catalog"
     for number, seconds in enumerate(SONG_SECONDS):
         tags = TrackTags(title=f"Song {number}", artist=f"Composer {number % 4}") if number % 3 else None
-        write_recording(folder / f"album {number % 2}" / f"{number:02d} song.ogg", seconds, "OGG", tags, number)
+        write_recording(
+            folder / f"album {number % 2}" / f"{number:02d} song.ogg", seconds, "OGG", tags, number
+        )
     for number, seconds in enumerate(JINGLE_SECONDS):
-        write_recording(folder / "stingers" / f"jingle {number}.wav", seconds, "WAV",
-                        TrackTags(title=f"Jingle {number}", artist="House Band"), 100 + number)
+        write_recording(
+            folder / "stingers" / f"jingle {number}.wav",
+            seconds,
+            "WAV",
+            TrackTags(title=f"Jingle {number}", artist="House Band"),
+            100 + number,
+        )
     return folder
 
 
-def test_short_recordings_are_quarantined_and_the_rest_is_accepted_with_default_params(label_folder, tmp_path):
+def test_short_recordings_are_quarantined_and_the_rest_is_accepted_with_default_params(
+    label_folder, tmp_path
+):
     summary = generate_world(tmp_path / "data" / "landing", preset="tiny", seed=4, audio_dir=label_folder)
     (tmp_path / "params.yaml").write_text((REPO / "params.yaml").read_text())
     with inside(tmp_path):
@@ -61,7 +77,8 @@ def test_short_recordings_are_quarantined_and_the_rest_is_accepted_with_default_
     assert len(catalog) == len(SONG_SECONDS) and counts["catalog"]["quarantined"] == len(JINGLE_SECONDS)
     short = issues[(issues["table"] == "catalog") & (issues["rule"] == "too_short")]
     assert sorted(short["key"].map(str)) == sorted(
-        pd.read_csv(summary.landing / "catalog.csv").query("audio_file.str.startswith('stingers/')")["isrc"])
+        pd.read_csv(summary.landing / "catalog.csv").query("audio_file.str.startswith('stingers/')")["isrc"]
+    )
     held_back = issues[(issues["table"] == "streams") & (issues["severity"] == "error")]
     assert set(held_back["rule"]) <= {"track_quarantined"}
     assert counts["streams"]["independent"] == 0

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from mlflow import MlflowClient
 
 from pipelines import features, ingest, publish, score, train, validate
@@ -52,7 +51,9 @@ def test_a_better_model_replaces_a_champion_whose_pitches_were_answered(demo_pro
     accepted = set(zip(*pitches.loc[accepted_model_pitches, ["isrc", "playlist_id"]].to_numpy().T))
     model_pitches = train.read_model_pitches(params)
     pitched = set(zip(model_pitches["isrc"], model_pitches["playlist_id"]))
-    data = split_by_time(**train.read_inputs(params), settings=train.split_settings(params), model_pitches=model_pitches)
+    data = split_by_time(
+        **train.read_inputs(params), settings=train.split_settings(params), model_pitches=model_pitches
+    )
     ungraded = data.evaluation[data.evaluation["grade"].isna()]
     # every placement the platform's pitch may have caused goes ungraded (accepted or taken later anyway)
     assert set(zip(ungraded["isrc"], ungraded["playlist_id"])) <= pitched

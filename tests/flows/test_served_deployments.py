@@ -16,7 +16,6 @@ pytestmark = pytest.mark.slow
 STARTUP_SECONDS = 180
 
 
-
 def wait_until(check, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -38,19 +37,24 @@ def healthy(url: str) -> bool:
 def prefect_server(tmp_path):
     """`prefect server start` on loopback with its own home; stopped after the test."""
     port = free_port()
-    env = subprocess_env(tmp_path) | {"PREFECT_HOME": str(tmp_path / "server-home"),
-                                      "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    log = open(tmp_path / "prefect-server.log", "w")
-    server = subprocess.Popen(["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    env = subprocess_env(tmp_path) | {
+        "PREFECT_HOME": str(tmp_path / "server-home"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     url = f"http://127.0.0.1:{port}/api"
-    try:
-        wait_until(lambda: healthy(url), STARTUP_SECONDS, "the Prefect server")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        log.close()
+    with open(tmp_path / "prefect-server.log", "w") as log:
+        server = subprocess.Popen(
+            ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until(lambda: healthy(url), STARTUP_SECONDS, "the Prefect server")
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
 
 def test_served_daily_scoring_runs_and_publishes(project, prefect_server):
@@ -58,24 +62,46 @@ def test_served_daily_scoring_runs_and_publishes(project, prefect_server):
     for stage in (ingest, validate, features, train):  # a champion must exist before daily scoring
         stage.run(params)
     env = subprocess_env(project) | {"PREFECT_API_URL": prefect_server}
-    served = subprocess.Popen(["tastemaker", "serve"], cwd=project, env=env,
-                              stdout=open(project / "serve.log", "w"), stderr=subprocess.STDOUT)
+    with open(project / "serve.log", "w") as serve_log:
+        served = subprocess.Popen(
+            ["tastemaker", "serve"], cwd=project, env=env, stdout=serve_log, stderr=subprocess.STDOUT
+        )
     try:
+
         def deployment_exists() -> bool:
-            listed = subprocess.run(["prefect", "deployment", "ls"], env=env, capture_output=True, text=True)
+            listed = subprocess.run(
+                ["prefect", "deployment", "ls"], env=env, capture_output=True, text=True, check=False
+            )
             return "daily-scoring" in listed.stdout
 
         wait_until(deployment_exists, STARTUP_SECONDS, "the served deployments")
         triggered = subprocess.run(
-            ["prefect", "deployment", "run", "tastemaker-daily-scoring/daily-scoring", "--watch",
-             "--watch-timeout", "600"],
-            cwd=project, env=env, capture_output=True, text=True, timeout=700,
+            [
+                "prefect",
+                "deployment",
+                "run",
+                "tastemaker-daily-scoring/daily-scoring",
+                "--watch",
+                "--watch-timeout",
+                "600",
+            ],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=700,
+            check=False,
         )
-        assert triggered.returncode == 0, triggered.stdout[-2000:] + (project / "serve.log").read_text()[-3000:]
+        assert triggered.returncode == 0, (
+            triggered.stdout[-2000:] + (project / "serve.log").read_text()[-3000:]
+        )
         assert "Completed" in triggered.stdout
     finally:
         served.terminate()
         served.wait(timeout=60)
     receipt = json.loads((project / "data/publication/publication.json").read_text())
     assert receipt["pitches"] > 0
-    assert receipt["model_version"] == json.loads((project / "data/training/model.json").read_text())["model_version"]
+    assert (
+        receipt["model_version"]
+        == json.loads((project / "data/training/model.json").read_text())["model_version"]
+    )

@@ -11,8 +11,12 @@ from tastemaker.effect.estimation import LABELS
 
 
 def measurement(measured: int) -> dict:
-    return {"run_dates": ["2024-05-01"], "measured": measured, **{name: None for name in LABELS},
-            "lift": {"value": 2.0, "low": 1.0, "high": 3.0}}
+    return {
+        "run_dates": ["2024-05-01"],
+        "measured": measured,
+        **{name: None for name in LABELS},
+        "lift": {"value": 2.0, "low": 1.0, "high": 3.0},
+    }
 
 
 def test_asking_again_for_the_same_measurement_logs_no_second_run(project):

@@ -31,7 +31,6 @@ pytestmark = pytest.mark.slow
 READY_TIMEOUT_S = 90
 
 
-
 def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
     """Poll /health with a deadline; fail with the server's own log if it dies or never answers."""
     deadline = time.monotonic() + READY_TIMEOUT_S
@@ -55,15 +54,32 @@ def mlflow_server(folder: Path, *extra_args: str, env: dict[str, str] | None = N
     port = free_port()
     log = folder / "mlflow-server.log"
     command = [
-        sys.executable, "-m", "mlflow", "server",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-        "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
-        "--serve-artifacts", "--artifacts-destination", str(folder / "artifacts"),
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--backend-store-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--serve-artifacts",
+        "--artifacts-destination",
+        str(folder / "artifacts"),
         *extra_args,
     ]
     with log.open("wb") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=folder,
-                                  env={**os.environ, **(env or {})}, start_new_session=True)
+        server = subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, server, log)
@@ -110,7 +126,8 @@ def test_model_is_registered_on_the_server_as_champion(tracking_server, trained)
     url, _ = tracking_server
     _, params, summary = trained
     champion = MlflowClient(tracking_uri=url, registry_uri=url).get_model_version_by_alias(
-        params.train.model_name, "champion")
+        params.train.model_name, "champion"
+    )
     assert str(champion.version) == summary["model_version"]
     assert champion.run_id == summary["run_id"]
 

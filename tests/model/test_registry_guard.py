@@ -61,10 +61,15 @@ def test_sweep_logs_one_nested_run_per_trial_and_trains_with_the_best(project):
 
     client = MlflowClient(resolve_endpoints(params.paths.state).mlflow_tracking_uri)
     parent = client.get_run(report["run_id"])
-    trials = client.search_runs([parent.info.experiment_id],
-                                filter_string=f"tags.mlflow.parentRunId = '{report['run_id']}'")
+    trials = client.search_runs(
+        [parent.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{report['run_id']}'"
+    )
     assert len(trials) == 3
     assert all("validation_ndcg_at_10" in trial.data.metrics for trial in trials)
     best_score = max(trial.data.metrics["validation_ndcg_at_10"] for trial in trials)
-    best = {trial.data.params["num_leaves"] for trial in trials if trial.data.metrics["validation_ndcg_at_10"] == best_score}
+    best = {
+        trial.data.params["num_leaves"]
+        for trial in trials
+        if trial.data.metrics["validation_ndcg_at_10"] == best_score
+    }
     assert parent.data.params["num_leaves"] in best  # trials that tie are equally best

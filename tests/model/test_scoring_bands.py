@@ -11,14 +11,27 @@ LAST_REPORT = pd.Timestamp("2026-06-30")
 
 def daily_rows(isrc, playlist_id, first_day, days, streams_per_day):
     dates = pd.date_range(first_day, periods=days, freq="D")
-    return pd.DataFrame({"date": dates, "isrc": isrc, "playlist_id": playlist_id, "territory": "GB",
-                         "streams": streams_per_day, "listeners": 1, "skips": 0, "saves": 0})
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "isrc": isrc,
+            "playlist_id": playlist_id,
+            "territory": "GB",
+            "streams": streams_per_day,
+            "listeners": 1,
+            "skips": 0,
+            "saves": 0,
+        }
+    )
 
 
 @pytest.fixture
 def history():
     """P1: four complete placements bringing 10, 20, 30 and 40 streams a day; P2: one placement, still young."""
-    rows = [daily_rows(f"T{index}", "P1", "2026-06-01", 30, per_day) for index, per_day in enumerate([10, 20, 30, 40])]
+    rows = [
+        daily_rows(f"T{index}", "P1", "2026-06-01", 30, per_day)
+        for index, per_day in enumerate([10, 20, 30, 40])
+    ]
     rows.append(daily_rows("T9", "P2", LAST_REPORT - pd.Timedelta(days=5), 6, 1000))  # window not complete
     rows.append(daily_rows("T8", "P3", "2026-06-01", 14, 7))
     organic = daily_rows("T0", None, "2026-06-01", 30, 500)
@@ -45,8 +58,11 @@ def test_a_median_pitch_gets_the_interquartile_range_of_the_first_fourteen_days(
 def test_a_stronger_pitch_to_the_same_playlist_expects_more(history, playlists):
     pitches = pd.DataFrame({"isrc": ["N1", "N2", "N3"], "playlist_id": "P1", "score": [0.1, 0.9, 0.5]})
     result = band(pitches, history, playlists).set_index("isrc")
-    assert result.loc["N1", "expected_streams_high"] < result.loc["N3", "expected_streams_high"] \
+    assert (
+        result.loc["N1", "expected_streams_high"]
+        < result.loc["N3", "expected_streams_high"]
         < result.loc["N2", "expected_streams_high"]
+    )
     assert (result["expected_streams_low"] <= result["expected_streams_high"]).all()
 
 

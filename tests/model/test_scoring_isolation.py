@@ -10,14 +10,31 @@ from tastemaker.ranking.scoring import score_catalog
 @pytest.fixture
 def tables():
     rng = np.random.default_rng(0)
-    catalog = pd.DataFrame({"isrc": [f"T{i}" for i in range(6)], "artist_id": ["A", "A", "B", "B", "C", "C"],
-                            "genre": ["pop"] * 6})
-    features = pd.DataFrame(rng.normal(size=(6, 4)), columns=["f1", "f2", "f3", "f4"]).assign(isrc=catalog["isrc"])
-    playlists = pd.DataFrame({"playlist_id": ["P1", "P2", "P3"], "followers": [10, 200, 3000],
-                              "genre": ["pop", "rock", "pop"]})
-    streams = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"] * 3), "isrc": ["T0", "T2", "T4"],
-                            "playlist_id": ["P1", "P2", "P3"], "territory": "GB", "streams": [10, 20, 30],
-                            "listeners": [5, 10, 15], "skips": [1, 2, 3], "saves": [1, 1, 1]})
+    catalog = pd.DataFrame(
+        {
+            "isrc": [f"T{i}" for i in range(6)],
+            "artist_id": ["A", "A", "B", "B", "C", "C"],
+            "genre": ["pop"] * 6,
+        }
+    )
+    features = pd.DataFrame(rng.normal(size=(6, 4)), columns=["f1", "f2", "f3", "f4"]).assign(
+        isrc=catalog["isrc"]
+    )
+    playlists = pd.DataFrame(
+        {"playlist_id": ["P1", "P2", "P3"], "followers": [10, 200, 3000], "genre": ["pop", "rock", "pop"]}
+    )
+    streams = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-01"] * 3),
+            "isrc": ["T0", "T2", "T4"],
+            "playlist_id": ["P1", "P2", "P3"],
+            "territory": "GB",
+            "streams": [10, 20, 30],
+            "listeners": [5, 10, 15],
+            "skips": [1, 2, 3],
+            "saves": [1, 1, 1],
+        }
+    )
     return {"catalog": catalog, "playlists": playlists, "streams": streams, "features": features}
 
 

@@ -16,8 +16,12 @@ def world(seed=0, tracks=60, playlists=25, width=5):
     track_frame["t_genre"], track_frame["t_artist_popularity"] = "pop", 1.0
     profiles = pd.DataFrame(rng.normal(size=(playlists, width)), columns=[f"p_f{i}" for i in range(width)])
     profiles.insert(0, "playlist_id", [f"P{i}" for i in range(playlists)])
-    playlist_frame = pd.DataFrame({"playlist_id": [f"P{i}" for i in range(playlists + 5)],
-                                   "followers": rng.permutation(playlists + 5) * 100})
+    playlist_frame = pd.DataFrame(
+        {
+            "playlist_id": [f"P{i}" for i in range(playlists + 5)],
+            "followers": rng.permutation(playlists + 5) * 100,
+        }
+    )
     return track_frame, profiles, playlist_frame
 
 

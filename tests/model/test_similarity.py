@@ -163,7 +163,7 @@ def clustered_deep_embedding(clusters: int = 3, per_cluster: int = 6, seed: int 
 
 
 def test_deep_embeddings_are_centred_so_a_shared_offset_does_not_make_everything_alike():
-    isrcs, vectors = deep_track_embeddings(clustered_deep_embedding())
+    _, vectors = deep_track_embeddings(clustered_deep_embedding())
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     same, other = vectors[0] @ vectors[1], vectors[0] @ vectors[6]
     assert same > 0.9 and other < 0.2
@@ -181,4 +181,6 @@ def test_similar_command_can_search_by_the_deep_embedding(features_dir: Path, ca
 
 def test_similar_command_by_deep_embedding_without_its_table_is_one_line(features_dir: Path):
     with pytest.raises(UserError, match="deep_tagger"):
-        similar_command("T05", None, 3, True, features_dir, catalog_for(clustered_features()), embedding="deep")
+        similar_command(
+            "T05", None, 3, True, features_dir, catalog_for(clustered_features()), embedding="deep"
+        )

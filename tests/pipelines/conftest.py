@@ -59,11 +59,34 @@ def postgres_url():
     if os.geteuid() == 0:
         shutil.chown(folder, SERVER_OS_USER, SERVER_OS_USER)
     data, port = folder / "data", free_port()
-    run_checked([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                 "--encoding=UTF8", "--locale=C"])
+    run_checked(
+        [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+        ]
+    )
     server_options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run_checked([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w",
-                 "-t", str(START_TIMEOUT_S), "-o", server_options, "start"])
+    run_checked(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_S),
+            "-o",
+            server_options,
+            "start",
+        ]
+    )
     server_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     try:
         run_sql(f"{server_url}/postgres", "CREATE DATABASE tastemaker")
@@ -94,8 +117,9 @@ def run_sql(url: str, statement: str) -> None:
         engine.dispose()
 
 
-def build_publication(run_date: dt.date, run_id: str, artist_ids: list[str],
-                      pitches_per_artist: int = 4) -> tuple[pd.DataFrame, dict]:
+def build_publication(
+    run_date: dt.date, run_id: str, artist_ids: list[str], pitches_per_artist: int = 4
+) -> tuple[pd.DataFrame, dict]:
     """A publication shaped like the publish stage's, its contents drawn from `run_id`.
 
     Two run ids give different scores, tracks, playlists and control flags, so a test can
@@ -104,25 +128,40 @@ def build_publication(run_date: dt.date, run_id: str, artist_ids: list[str],
     draw = random.Random(run_id)
     rows = [
         {
-            "run_date": run_date, "run_id": run_id, "model_name": "tastemaker-ranker",
-            "model_version": run_id[-1], "data_version": f"data-{run_id}",
-            "artist_id": artist_id, "artist_name": f"Artist {artist_id.upper()}", "rank": rank,
-            "isrc": f"QZ{draw.randrange(10**10):010d}", "track_title": f"Track {draw.randrange(1000)}",
-            "playlist_id": f"pl{draw.randrange(10**6)}", "playlist_name": f"Playlist {draw.randrange(1000)}",
+            "run_date": run_date,
+            "run_id": run_id,
+            "model_name": "tastemaker-ranker",
+            "model_version": run_id[-1],
+            "data_version": f"data-{run_id}",
+            "artist_id": artist_id,
+            "artist_name": f"Artist {artist_id.upper()}",
+            "rank": rank,
+            "isrc": f"QZ{draw.randrange(10**10):010d}",
+            "track_title": f"Track {draw.randrange(1000)}",
+            "playlist_id": f"pl{draw.randrange(10**6)}",
+            "playlist_name": f"Playlist {draw.randrange(1000)}",
             "score": round(draw.uniform(-1.0, 2.0), 6),
-            "expected_streams_low": draw.randrange(50), "expected_streams_high": 50 + draw.randrange(500),
+            "expected_streams_low": draw.randrange(50),
+            "expected_streams_high": 50 + draw.randrange(500),
             "reasons": json.dumps([f"reason {draw.randrange(100)}", "same genre"]),
             "is_control": draw.random() < 0.3,
             "is_explore": draw.random() < 0.1,
         }
-        for artist_id in artist_ids for rank in range(1, pitches_per_artist + 1)
+        for artist_id in artist_ids
+        for rank in range(1, pitches_per_artist + 1)
     ]
     recommendations = pd.DataFrame(rows, columns=store.RECOMMENDATION_COLUMNS)
     header = {
-        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime.now(dt.UTC),
-        "model_name": "tastemaker-ranker", "model_version": run_id[-1], "data_version": f"data-{run_id}",
-        "git_commit": "0" * 40, "params_hash": "0" * 32,
-        "artists": len(artist_ids), "pitches": len(recommendations),
+        "run_date": run_date,
+        "run_id": run_id,
+        "published_at": dt.datetime.now(dt.UTC),
+        "model_name": "tastemaker-ranker",
+        "model_version": run_id[-1],
+        "data_version": f"data-{run_id}",
+        "git_commit": "0" * 40,
+        "params_hash": "0" * 32,
+        "artists": len(artist_ids),
+        "pitches": len(recommendations),
     }
     return recommendations, header
 

@@ -52,7 +52,9 @@ def test_an_empty_delivery_is_refused_and_changes_nothing(accepted, tmp_path):
 def test_a_delivery_that_fails_half_way_changes_nothing(accepted, tmp_path, monkeypatch):
     params, before = accepted
     landing = Path(params.ingest.source)
-    (landing / "playlists.csv").write_text("playlist_id,name\n")  # a new delivery, already copied when validation fails
+    (landing / "playlists.csv").write_text(
+        "playlist_id,name\n"
+    )  # a new delivery, already copied when validation fails
 
     def broken_validation(*args, **kwargs):
         raise OSError(28, "No space left on device")

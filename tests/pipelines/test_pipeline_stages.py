@@ -29,8 +29,10 @@ def finished(tmp_path_factory, tiny_world):
     folder = make_project(tmp_path_factory.mktemp("stages"), tiny_world)
     with inside(folder):
         params = load_params()
-        summaries = {stage.__name__.split(".")[-1]: stage.run(params)
-                     for stage in (ingest, validate, features, train, score, publish)}
+        summaries = {
+            stage.__name__.split(".")[-1]: stage.run(params)
+            for stage in (ingest, validate, features, train, score, publish)
+        }
         yield folder, params, summaries
 
 
@@ -71,8 +73,14 @@ def test_training_run_is_tracked_registered_and_champion(finished):
     assert {"learning_rate", "num_leaves", "holdout_days", "cutoff"} <= set(run.data.params)
     headline = summaries["train"]["headline"]
     assert 0 < run.data.metrics[f"{headline}.all.model"] <= 1
-    for reference in ("random", "most_followed", "cosine", "genre_popularity", "ablation_no_audio",
-                      "ablation_shuffled_audio"):
+    for reference in (
+        "random",
+        "most_followed",
+        "cosine",
+        "genre_popularity",
+        "ablation_no_audio",
+        "ablation_shuffled_audio",
+    ):
         assert f"{headline}.all.{reference}" in run.data.metrics
         assert f"interval.{headline}.all.model_minus_{reference}.low" in run.data.metrics
     assert run.info.experiment_id == client.get_experiment_by_name(params.train.experiment).experiment_id
@@ -84,7 +92,7 @@ def test_training_run_is_tracked_registered_and_champion(finished):
 
 
 def test_every_artist_with_a_track_has_explained_recommendations(finished):
-    folder, params, summaries = finished
+    folder, params, _summaries = finished
     with inside(folder):
         catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
         engine = store.connect(resolve_endpoints(params.paths.state).publication_db_url)
@@ -96,7 +104,7 @@ def test_every_artist_with_a_track_has_explained_recommendations(finished):
 
 
 def test_publication_records_its_lineage(finished):
-    folder, params, summaries = finished
+    _folder, params, summaries = finished
     receipt = summaries["publish"]
     assert receipt["data_version"] == summaries["ingest"]["data_version"]
     assert receipt["model_version"] == summaries["train"]["champion_version"]
@@ -115,7 +123,7 @@ def test_publishing_the_same_date_twice_leaves_no_duplicates(finished):
 
 
 def test_similar_artists_are_published_beside_the_pitches(finished):
-    folder, params, summaries = finished
+    folder, params, _summaries = finished
     with inside(folder):
         similar = pd.read_parquet(params.paths.publication / "similar_artists.parquet")
         catalog = pd.read_parquet(params.paths.validated / "catalog.parquet")
@@ -136,17 +144,25 @@ def test_model_reasons_are_the_models_own_and_exploration_picks_carry_none(finis
         tables = read_inputs(params)
         published = pd.read_parquet(params.paths.publication / "recommendations.parquet")
         tracking.connect(resolve_endpoints(params.paths.state))
-        model = tracking.load_ranker(tracking.version_uri(params.train.model_name, summaries["publish"]["model_version"]))
+        model = tracking.load_ranker(
+            tracking.version_uri(params.train.model_name, summaries["publish"]["model_version"])
+        )
     reasons = published["reasons"].map(json.loads)
     assert published["is_explore"].any()
     assert all(found == [EXPLORATION_REASON] for found in reasons[published["is_explore"]])
     chosen = published[~published["is_explore"]].reset_index(drop=True)
-    served = tables["playlists"][~tables["playlists"]["playlist_id"].isin(summaries["score"]["suspect_playlists"])]
+    served = tables["playlists"][
+        ~tables["playlists"]["playlist_id"].isin(summaries["score"]["suspect_playlists"])
+    ]
     explained = explain_pairs(model, chosen, tables["catalog"], served, tables["streams"], tables["features"])
     contributions = explained[[f"c_{group}" for group in GROUPS]]
     bias = model.booster.predict(explained[model.columns], pred_contrib=True)[:, -1]
     assert np.allclose(contributions.sum(axis=1) + bias, chosen["score"], atol=1e-6)
     largest = contributions.to_numpy().max(axis=1)
     cited = reasons[~published["is_explore"]].map(lambda found: cited_group(found[0])).to_numpy()
-    assert np.isclose(contributions.to_numpy()[np.arange(len(chosen)), [GROUPS.index(g) for g in cited]],
-                      largest).mean() >= 0.95
+    assert (
+        np.isclose(
+            contributions.to_numpy()[np.arange(len(chosen)), [GROUPS.index(g) for g in cited]], largest
+        ).mean()
+        >= 0.95
+    )

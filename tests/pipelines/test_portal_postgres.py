@@ -21,9 +21,15 @@ def test_the_portal_reads_and_writes_postgresql(postgres_database, tmp_path, mon
         page = client.get("/artists/A1")
         assert page.status_code == 200 and "Harbour Lights" in page.text
         assert client.get("/artists/B2").status_code == 403
-        client.post("/artists/A1/pitches/2026-06-30/1", data={"status": "sent", "csrf_token": csrf_of(page.text)})
+        client.post(
+            "/artists/A1/pitches/2026-06-30/1", data={"status": "sent", "csrf_token": csrf_of(page.text)}
+        )
         assert "Marked sent by ada@artist.test" in client.get("/artists/A1").text
     engine = sa.create_engine(postgres_database)
-    assert [(row["artist_id"], row["rank"], row["status"]) for row in latest_statuses(engine)] == [("A1", 1, "sent")]
-    assert {"portal_users", "portal_pitch_statuses", "recommendations"} <= set(sa.inspect(engine).get_table_names())
+    assert [(row["artist_id"], row["rank"], row["status"]) for row in latest_statuses(engine)] == [
+        ("A1", 1, "sent")
+    ]
+    assert {"portal_users", "portal_pitch_statuses", "recommendations"} <= set(
+        sa.inspect(engine).get_table_names()
+    )
     engine.dispose()

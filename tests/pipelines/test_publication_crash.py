@@ -93,21 +93,33 @@ def journal_of(out_dir: Path) -> Path:
 def publish_all(db_url: str, out_dir: Path, recommendations: pd.DataFrame, header: dict) -> None:
     engine = store.connect(db_url)
     try:
-        publish_everywhere(engine, out_dir, journal_of(out_dir), header, recommendations,
-                           recommendations.iloc[:0].reindex(columns=store.SIMILAR_ARTIST_COLUMNS),
-                           keep_days=30, receipt_extra={})
+        publish_everywhere(
+            engine,
+            out_dir,
+            journal_of(out_dir),
+            header,
+            recommendations,
+            recommendations.iloc[:0].reindex(columns=store.SIMILAR_ARTIST_COLUMNS),
+            keep_days=30,
+            receipt_extra={},
+        )
     finally:
         engine.dispose()
 
 
-def kill_while_publishing(stop_in: str, db_url: str, out_dir: Path, recommendations: pd.DataFrame,
-                          header: dict, work: Path) -> None:
+def kill_while_publishing(
+    stop_in: str, db_url: str, out_dir: Path, recommendations: pd.DataFrame, header: dict, work: Path
+) -> None:
     """Run the child until it reports it reached `stop_in`, then SIGKILL it."""
     job, ready = work / "job.pickle", work / "ready"
     job.write_bytes(pickle.dumps((recommendations, header)))
     arguments = [stop_in, db_url, str(out_dir), str(journal_of(out_dir)), str(job), str(ready)]
-    child = subprocess.Popen([sys.executable, "-c", CHILD, *arguments],
-                             cwd=Path(__file__).resolve().parents[2], stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *arguments],
+        cwd=Path(__file__).resolve().parents[2],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + READY_TIMEOUT_S
     while not ready.exists():
         if child.poll() is not None:
@@ -154,7 +166,8 @@ def assert_everywhere(db_url: str, out_dir: Path, expected: pd.DataFrame, read_p
 
 @pytest.mark.parametrize("stop_in", ["transaction", "files", "renames"])
 def test_killed_at_any_step_every_store_holds_one_and_the_same_publication(
-        stop_in, publication_target, make_publication, read_published, tmp_path):
+    stop_in, publication_target, make_publication, read_published, tmp_path
+):
     db_url, out_dir = publication_target
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
@@ -178,7 +191,8 @@ def test_killed_at_any_step_every_store_holds_one_and_the_same_publication(
 
 @pytest.mark.parametrize("stop_in", ["transaction", "files", "renames"])
 def test_the_interrupted_publication_is_settled_before_anything_else(
-        stop_in, publication_target, make_publication, read_published, tmp_path):
+    stop_in, publication_target, make_publication, read_published, tmp_path
+):
     db_url, out_dir = publication_target
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)
     second, second_header = make_publication(DAY, "run-2", SECOND_ARTISTS)
@@ -188,6 +202,7 @@ def test_the_interrupted_publication_is_settled_before_anything_else(
     engine = store.connect(db_url)
     try:
         from tastemaker.publication.commit import settle
+
         settle(engine, journal_of(out_dir))
     finally:
         engine.dispose()
@@ -216,8 +231,9 @@ def test_publishing_a_day_twice_keeps_only_the_second(publication_target, make_p
     assert_files_hold(assert_everywhere_files / (DAY - dt.timedelta(days=1)).isoformat(), earlier)
 
 
-def test_a_failure_before_the_commit_point_changes_no_store(publication_target, make_publication,
-                                                           read_published, monkeypatch):
+def test_a_failure_before_the_commit_point_changes_no_store(
+    publication_target, make_publication, read_published, monkeypatch
+):
     """A full disk while writing the day folder, or an id the database refuses."""
     db_url, out_dir = publication_target
     first, first_header = make_publication(DAY, "run-1", FIRST_ARTISTS)

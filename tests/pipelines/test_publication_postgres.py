@@ -25,8 +25,10 @@ ARTISTS = ["ar1", "ar2", "ar3"]
 
 def test_postgresql_and_sqlite_read_back_the_same_frames(postgres_database, make_publication, tmp_path):
     recommendations, header = make_publication(DAY, "run-1", ARTISTS)
-    engines = {"sqlite": store.connect(f"sqlite:///{tmp_path / 'publications.db'}"),
-               "postgresql": store.connect(postgres_database)}
+    engines = {
+        "sqlite": store.connect(f"sqlite:///{tmp_path / 'publications.db'}"),
+        "postgresql": store.connect(postgres_database),
+    }
     try:
         for engine in engines.values():
             store.publish(engine, header, recommendations, keep_days=30)
@@ -37,7 +39,9 @@ def test_postgresql_and_sqlite_read_back_the_same_frames(postgres_database, make
                 pd.testing.assert_frame_equal(read["postgresql"], read["sqlite"])
                 pd.testing.assert_frame_equal(read["postgresql"], expected.reset_index(drop=True))
         assert {name: store.run_dates(engine) for name, engine in engines.items()} == {
-            "sqlite": [DAY], "postgresql": [DAY]}
+            "sqlite": [DAY],
+            "postgresql": [DAY],
+        }
     finally:
         for engine in engines.values():
             engine.dispose()
@@ -82,6 +86,7 @@ def test_the_publish_stage_writes_to_postgresql_when_told_to(postgres_database, 
             assert read["score"].tolist() == expected["score"].tolist()
             assert read["is_control"].tolist() == expected["is_control"].tolist()
             assert [json.loads(reasons) for reasons in read["reasons"]] == [
-                json.loads(reasons) for reasons in expected["reasons"]]
+                json.loads(reasons) for reasons in expected["reasons"]
+            ]
     finally:
         engine.dispose()

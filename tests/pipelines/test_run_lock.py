@@ -19,9 +19,8 @@ def held_lock(params) -> FileLock:
 def test_a_stage_run_by_dvc_or_the_cli_refuses_to_start_beside_a_running_one(project, capsys):
     params = load_params()
     ran = []
-    with held_lock(params):
-        with pytest.raises(SystemExit) as stopped:
-            stage_main(lambda params: ran.append(params) or {})
+    with held_lock(params), pytest.raises(SystemExit) as stopped:
+        stage_main(lambda params: ran.append(params) or {})
     assert stopped.value.code == 1 and not ran
     assert "another run is working in this project" in capsys.readouterr().err
 

@@ -56,5 +56,8 @@ def csrf_of(page_html: str) -> str:
 
 def sign_in(client: TestClient, email: str, password: str | None = None):
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"csrf_token": token, "email": email, "password": password or PASSWORDS[email],
-                                       "next": "/"}, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password or PASSWORDS[email], "next": "/"},
+        follow_redirects=False,
+    )

@@ -21,11 +21,20 @@ def test_a_script_in_a_track_title_is_shown_as_text(client):
 def test_the_artist_home_shows_what_a_pitch_needs(client):
     sign_in(client, "ada@artist.test")
     html = client.get("/artists/A1").text
-    first = html[html.index('id="pitch-1"'):html.index('id="pitch-2"')]
-    for fact in ("Harbour Lights", "Morning Folk", "GB", "12,000", "North Lists", "100–400", "2026-03-01",
-                 "genre match: folk", "Fit: top"):
+    first = html[html.index('id="pitch-1"') : html.index('id="pitch-2"')]
+    for fact in (
+        "Harbour Lights",
+        "Morning Folk",
+        "GB",
+        "12,000",
+        "North Lists",
+        "100–400",
+        "2026-03-01",
+        "genre match: folk",
+        "Fit: top",
+    ):
         assert fact in first
-    unreleased = html[html.index('id="pitch-4"'):]
+    unreleased = html[html.index('id="pitch-4"') :]
     assert "Unreleased" in unreleased and "2026-08-15" in unreleased
     assert "NO" in unreleased and "Fjord Editorial" in unreleased  # the other "Morning Folk", told apart
 
@@ -35,14 +44,16 @@ def test_control_pairs_are_never_offered_to_an_artist(client):
     html = client.get("/artists/A1").text
     assert 'id="pitch-3"' not in html and "/pitches/2026-06-30/3" not in html
     assert "1 further pair is held back at random" in html
-    refused = client.post("/artists/A1/pitches/2026-06-30/3", data={"status": "sent", "csrf_token": csrf_of(html)})
+    refused = client.post(
+        "/artists/A1/pitches/2026-06-30/3", data={"status": "sent", "csrf_token": csrf_of(html)}
+    )
     assert refused.status_code == 400
 
 
 def test_label_staff_see_the_control_pairs_as_held_back(client):
     sign_in(client, "admin@label.test")
     html = client.get("/artists/A1").text
-    held_back = html[html.index("Held back: the control group"):]
+    held_back = html[html.index("Held back: the control group") :]
     assert "Quiet Field" in held_back and "do not pitch" in held_back
     assert "/pitches/2026-06-30/3" not in html
 
@@ -56,7 +67,7 @@ def test_a_random_pick_says_so_and_has_no_model_fit(client):
     # Fit is a percentile among model picks: the highest score of the run is at the top, ranks keep their order.
     assert pitches[1]["fit_percentile"] > pitches[4]["fit_percentile"]
     html = client.get("/artists/A1").text
-    assert "Random pick" in html[html.index('id="pitch-2"'):html.index('id="pitch-4"')]
+    assert "Random pick" in html[html.index('id="pitch-2"') : html.index('id="pitch-4"')]
 
 
 def test_the_pitch_sheet_csv_defuses_formulas(client):
@@ -64,16 +75,18 @@ def test_the_pitch_sheet_csv_defuses_formulas(client):
     response = client.get("/artists/A1/tracks/GBAAA2600003/pitch-sheet.csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [row["playlist_name"] for row in rows] == ["'=HYPERLINK(\"x\")"]  # the control pair is not on it
+    assert [row["playlist_name"] for row in rows] == ['\'=HYPERLINK("x")']  # the control pair is not on it
 
 
 def test_results_show_statuses_and_streams_since(client):
     sign_in(client, "ada@artist.test")
     page = client.get("/artists/A1").text
-    client.post("/artists/A1/pitches/2026-06-30/1", data={"status": "accepted", "note": "added Friday",
-                                                          "csrf_token": csrf_of(page)})
+    client.post(
+        "/artists/A1/pitches/2026-06-30/1",
+        data={"status": "accepted", "note": "added Friday", "csrf_token": csrf_of(page)},
+    )
     results = client.get("/artists/A1/results").text
-    row = results[results.index("<tbody>"):]
+    row = results[results.index("<tbody>") :]
     assert "accepted" in row and "added Friday" in row and "ada@artist.test" in row
     assert ">200<" in row  # 120 + 80 streams from PL1 after the run date; the earlier 50 on PL3 do not count
     assert "<svg" in results
@@ -102,7 +115,11 @@ def test_health_answers_without_a_sign_in(client):
 def test_the_dashboard_shows_the_measured_effect_with_its_interval(client, world):
     summary = {name: None for name in LABELS} | {
         "lift_per_1k_followers": {"value": 27.14, "low": 21.9, "high": 32.31},
-        "confidence": 0.95, "measured": 312, "window_days": 14, "run_dates": ["2026-06-16"]}
+        "confidence": 0.95,
+        "measured": 312,
+        "window_days": 14,
+        "run_dates": ["2026-06-16"],
+    }
     effect = world.settings.params.paths.effect
     effect.mkdir(parents=True)
     (effect / "effect.json").write_text(json.dumps(summary))

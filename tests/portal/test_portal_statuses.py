@@ -10,8 +10,11 @@ from tests.portal.conftest import csrf_of, sign_in
 
 def mark(client, rank: int, status: str) -> None:
     token = csrf_of(client.get("/artists/A1").text)
-    response = client.post(f"/artists/A1/pitches/2026-06-30/{rank}", data={"status": status, "csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        f"/artists/A1/pitches/2026-06-30/{rank}",
+        data={"status": status, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
 
 
@@ -28,7 +31,10 @@ def test_once_marked_the_effect_measures_what_was_sent_against_the_control(clien
     mark(client, 2, "skipped")
     measured = effect_input(world.settings.params, since=None)
     assert sorted(zip(measured["artist_id"], measured["rank"], measured["status"].fillna("-"))) == [
-        ("A1", 1, "sent"), ("A1", 3, "-"), ("A1", 4, "accepted")]  # rank 3 is the control; B2 was never sent
+        ("A1", 1, "sent"),
+        ("A1", 3, "-"),
+        ("A1", 4, "accepted"),
+    ]  # rank 3 is the control; B2 was never sent
 
 
 def test_export_writes_which_pitches_went_out(client, world):
@@ -44,5 +50,7 @@ def test_export_writes_which_pitches_went_out(client, world):
 
 
 def test_export_of_an_unknown_date_is_one_line(world):
-    result = CliRunner().invoke(app, ["portal", "export-statuses", "--out", "x.parquet", "--date", "2020-01-01"])
+    result = CliRunner().invoke(
+        app, ["portal", "export-statuses", "--out", "x.parquet", "--date", "2020-01-01"]
+    )
     assert result.exit_code != 0 and "no publication for 2020-01-01" in str(result.exception)

@@ -14,7 +14,9 @@ print(",".join(loaded))
 
 
 def test_library_imports_neither_orchestrator_nor_stages():
-    completed = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=300, check=False
+    )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip() == ""
 
@@ -28,6 +30,8 @@ print(",".join(sorted({name.split(".")[0] for name in sys.modules} & {"onnxrunti
 
 def test_the_cli_and_the_config_load_neither_onnxruntime_nor_tensorflow():
     """The tagger's runtime loads when a session opens, in the features stage; TensorFlow never."""
-    completed = subprocess.run([sys.executable, "-c", LIGHT_PROBE], capture_output=True, text=True, timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-c", LIGHT_PROBE], capture_output=True, text=True, timeout=300, check=False
+    )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip() == ""

@@ -174,8 +174,12 @@ def test_spectrogram_and_spectral_shapes_match_librosa_definitions():
     )
     mel = librosa.filters.mel(sr=SR, n_fft=PARAMS.n_fft, n_mels=PARAMS.n_mels, dtype=np.float32)
     power = magnitude**2
-    np.testing.assert_allclose(BandedFilterBank.from_dense(mel).apply(power), mel @ power.T, rtol=1e-4,
-                               atol=1e-6 * float((mel @ power.T).max()))
+    np.testing.assert_allclose(
+        BandedFilterBank.from_dense(mel).apply(power),
+        mel @ power.T,
+        rtol=1e-4,
+        atol=1e-6 * float((mel @ power.T).max()),
+    )
 
 
 def test_aac_in_m4a_is_decoded_through_ffmpeg_window_by_window(tmp_path: Path):

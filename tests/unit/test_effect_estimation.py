@@ -17,14 +17,22 @@ def synthetic_outcomes(model_effect: float, random_effect: float, rows: int, see
     added = np.where(is_control, 0, np.where(is_explore, random_effect, model_effect))
     streams = baseline + rng.poisson(added)
     followers = rng.integers(500, 5000, rows)
-    return pd.DataFrame({
-        "run_date": pd.Timestamp("2026-06-30"), "artist_id": [f"AR{i % 8}" for i in range(rows)],
-        "artist_name": [f"Artist {i % 8}" for i in range(rows)], "rank": rng.integers(1, 6, rows),
-        "is_control": is_control, "is_explore": is_explore,
-        "in_playlist_streams": streams, "in_playlist_saves": streams // 10, "in_playlist_skips": streams // 3,
-        "track_streams": streams + 100, "started": streams > 0,
-        "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
-    })
+    return pd.DataFrame(
+        {
+            "run_date": pd.Timestamp("2026-06-30"),
+            "artist_id": [f"AR{i % 8}" for i in range(rows)],
+            "artist_name": [f"Artist {i % 8}" for i in range(rows)],
+            "rank": rng.integers(1, 6, rows),
+            "is_control": is_control,
+            "is_explore": is_explore,
+            "in_playlist_streams": streams,
+            "in_playlist_saves": streams // 10,
+            "in_playlist_skips": streams // 3,
+            "track_streams": streams + 100,
+            "started": streams > 0,
+            "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
+        }
+    )
 
 
 def playlist_market(rows: int, seed: int, model_acceptance: float, random_acceptance: float) -> pd.DataFrame:
@@ -39,12 +47,22 @@ def playlist_market(rows: int, seed: int, model_acceptance: float, random_accept
     chance = np.where(is_explore, random_acceptance, model_acceptance)
     accepted = ~is_control & (rng.random(rows) < chance)
     streams = rng.poisson(np.where(accepted, followers * 0.1, 0))
-    return pd.DataFrame({
-        "run_date": pd.Timestamp("2026-06-30"), "artist_id": "AR1", "artist_name": "Artist 1", "rank": 1,
-        "is_control": is_control, "is_explore": is_explore, "in_playlist_streams": streams,
-        "in_playlist_saves": 0, "in_playlist_skips": 0, "track_streams": streams, "started": streams > 0,
-        "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
-    })
+    return pd.DataFrame(
+        {
+            "run_date": pd.Timestamp("2026-06-30"),
+            "artist_id": "AR1",
+            "artist_name": "Artist 1",
+            "rank": 1,
+            "is_control": is_control,
+            "is_explore": is_explore,
+            "in_playlist_streams": streams,
+            "in_playlist_saves": 0,
+            "in_playlist_skips": 0,
+            "track_streams": streams,
+            "started": streams > 0,
+            "in_playlist_streams_per_1k_followers": 1000 * streams / followers,
+        }
+    )
 
 
 def test_interval_covers_the_planted_lift_and_excludes_zero():
@@ -73,8 +91,10 @@ def test_intervals_cover_about_95_percent_of_repeated_experiments():
 
 def test_per_follower_lift_separates_a_better_chooser_where_stream_counts_cannot():
     seeds = range(10)
-    results = [estimate_effects(playlist_market(400, seed, 0.4, 0.2), EffectParams(bootstrap_samples=400)).summary
-               for seed in seeds]
+    results = [
+        estimate_effects(playlist_market(400, seed, 0.4, 0.2), EffectParams(bootstrap_samples=400)).summary
+        for seed in seeds
+    ]
     per_follower = [summary["lift_per_1k_followers"] for summary in results]
     assert sum(lift["low"] <= 20 <= lift["high"] for lift in per_follower) >= 8
     assert all(lift["low"] > 0 for lift in per_follower)
@@ -85,8 +105,13 @@ def test_per_follower_lift_separates_a_better_chooser_where_stream_counts_cannot
 
 def test_per_follower_lift_of_a_random_chooser_is_indistinguishable_from_zero():
     hits = sum(
-        (lift := estimate_effects(playlist_market(400, seed, 0.3, 0.3), EffectParams(bootstrap_samples=400))
-         .summary["lift_per_1k_followers"])["low"] < 0 < lift["high"]
+        (
+            lift := estimate_effects(
+                playlist_market(400, seed, 0.3, 0.3), EffectParams(bootstrap_samples=400)
+            ).summary["lift_per_1k_followers"]
+        )["low"]
+        < 0
+        < lift["high"]
         for seed in range(10)
     )
     assert hits >= 8
@@ -97,7 +122,9 @@ def test_same_seed_same_interval_and_no_lift_without_exploration_rows():
     first = estimate_effects(outcomes, EffectParams(bootstrap_samples=200)).summary
     again = estimate_effects(outcomes, EffectParams(bootstrap_samples=200)).summary
     assert first["lift"] == again["lift"]
-    without_exploration = estimate_effects(outcomes[~outcomes["is_explore"]], EffectParams(bootstrap_samples=200))
+    without_exploration = estimate_effects(
+        outcomes[~outcomes["is_explore"]], EffectParams(bootstrap_samples=200)
+    )
     assert without_exploration.summary["lift"] is None
     assert without_exploration.summary["promotion_effect"] is not None
 
@@ -106,8 +133,12 @@ def test_effect_per_placed_pitch_divides_by_the_rise_in_acceptance():
     outcomes = synthetic_outcomes(model_effect=60, random_effect=20, rows=2000, seed=4)
     summary = estimate_effects(outcomes, EffectParams(bootstrap_samples=200)).summary
     model = outcomes[~outcomes["is_explore"]]
-    rise = model.loc[~model["is_control"], "started"].mean() - model.loc[model["is_control"], "started"].mean()
-    assert summary["effect_per_placed_pitch"]["value"] == pytest.approx(summary["promotion_effect"]["value"] / rise)
+    rise = (
+        model.loc[~model["is_control"], "started"].mean() - model.loc[model["is_control"], "started"].mean()
+    )
+    assert summary["effect_per_placed_pitch"]["value"] == pytest.approx(
+        summary["promotion_effect"]["value"] / rise
+    )
 
 
 def test_acceptance_by_rank_counts_only_pitched_model_rows():

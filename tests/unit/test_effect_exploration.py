@@ -5,8 +5,7 @@ import pandas as pd
 from tastemaker.effect.exploration import explore
 
 SCORED = pd.DataFrame(
-    [(f"T{t}", f"P{p}", f"A{t % 3}", t * 0.1 + p * 0.01, p == 0)
-     for t in range(9) for p in range(12)],
+    [(f"T{t}", f"P{p}", f"A{t % 3}", t * 0.1 + p * 0.01, p == 0) for t in range(9) for p in range(12)],
     columns=["isrc", "playlist_id", "artist_id", "score", "already_placed"],
 )
 

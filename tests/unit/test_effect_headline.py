@@ -6,11 +6,20 @@ from flows.effect import headline_markdown
 from tastemaker.effect.cli import summary_table
 
 SUMMARY = {
-    "confidence": 0.9, "run_dates": ["2026-06-30"], "window_days": 14, "measured": 40, "pending": 3,
-    "lift_per_1k_followers": {"value": 21.5, "low": 9.25, "high": 33.0}, "promotion_effect_per_1k_followers": None,
-    "lift": {"value": 81.25, "low": 12.5, "high": 150.0}, "promotion_effect": {"value": 120.0, "low": 60.0, "high": 190.0},
-    "effect_per_placed_pitch": None, "saves_effect": None, "track_streams_effect": None,
-    "report": "data/reports/effect/index.html", "mlflow_run_id": "abc123",
+    "confidence": 0.9,
+    "run_dates": ["2026-06-30"],
+    "window_days": 14,
+    "measured": 40,
+    "pending": 3,
+    "lift_per_1k_followers": {"value": 21.5, "low": 9.25, "high": 33.0},
+    "promotion_effect_per_1k_followers": None,
+    "lift": {"value": 81.25, "low": 12.5, "high": 150.0},
+    "promotion_effect": {"value": 120.0, "low": 60.0, "high": 190.0},
+    "effect_per_placed_pitch": None,
+    "saves_effect": None,
+    "track_streams_effect": None,
+    "report": "data/reports/effect/index.html",
+    "mlflow_run_id": "abc123",
 }
 
 

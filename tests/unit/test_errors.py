@@ -29,11 +29,14 @@ def test_a_bug_still_shows_its_traceback(tmp_path):
         stage_main(lambda params: {}["missing"])
 
 
-@pytest.mark.parametrize("error, retried", [
-    (OSError(errno.ENOSPC, "No space left on device"), False),
-    (OSError(errno.EROFS, "Read-only file system"), False),
-    (ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"), True),
-])
+@pytest.mark.parametrize(
+    "error, retried",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), False),
+        (OSError(errno.EROFS, "Read-only file system"), False),
+        (ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"), True),
+    ],
+)
 def test_only_transient_failures_are_retried(error, retried):
     from prefect.states import Failed
 

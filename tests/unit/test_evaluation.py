@@ -23,14 +23,25 @@ def test_a_fraudulent_playlist_is_worth_nothing_whatever_its_appeal():
 
 def hand_made():
     """Query a (warm): gains 1, 0.5, 0 on p1..p3; query b (cold): gains 0, 0, 1."""
-    evaluation = pd.DataFrame({
-        "isrc": ["a", "a", "a", "b", "b", "b"],
-        "playlist_id": ["p1", "p2", "p3"] * 2,
-        "gain": [1.0, 0.5, 0.0, 0.0, 0.0, 1.0],
-        "grade": [0.0, 3.0, np.nan, 0.0, 0.0, 0.0],
-    })
-    slices = pd.DataFrame({"isrc": ["a", "b"], "all": True, "warm": [True, False], "cold": [False, True],
-                           "unreleased": False, "genre_missing": False, "new_artist": False})
+    evaluation = pd.DataFrame(
+        {
+            "isrc": ["a", "a", "a", "b", "b", "b"],
+            "playlist_id": ["p1", "p2", "p3"] * 2,
+            "gain": [1.0, 0.5, 0.0, 0.0, 0.0, 1.0],
+            "grade": [0.0, 3.0, np.nan, 0.0, 0.0, 0.0],
+        }
+    )
+    slices = pd.DataFrame(
+        {
+            "isrc": ["a", "b"],
+            "all": True,
+            "warm": [True, False],
+            "cold": [False, True],
+            "unreleased": False,
+            "genre_missing": False,
+            "new_artist": False,
+        }
+    )
     return evaluation, slices
 
 
@@ -38,9 +49,14 @@ def test_end_to_end_ranks_what_retrieval_missed_last_and_recall_counts_good_pair
     evaluation, slices = hand_made()
     scores = np.array([3.0, 2.0, 1.0, 3.0, 2.0, 1.0])  # a: ideal order; b: its good playlist last
     retrieved = np.array([False, True, True, True, True, True])  # retrieval missed a's best playlist
-    report = evaluate_rankings(evaluation, slices, {"model": Ranking(scores, retrieved),
-                                                    "oracle": Ranking(evaluation["gain"].to_numpy(), retrieved)},
-                               bootstrap_samples=200, confidence=0.95, seed=0)
+    report = evaluate_rankings(
+        evaluation,
+        slices,
+        {"model": Ranking(scores, retrieved), "oracle": Ranking(evaluation["gain"].to_numpy(), retrieved)},
+        bootstrap_samples=200,
+        confidence=0.95,
+        seed=0,
+    )
     truth = report.metrics["truth_ndcg_at_10"]
     b_ndcg = (1 / math.log2(4)) / 1
     assert truth["warm"]["model"] == pytest.approx(1.0)
@@ -51,8 +67,14 @@ def test_end_to_end_ranks_what_retrieval_missed_last_and_recall_counts_good_pair
     assert report.metrics["e2e_truth_ndcg_at_10"]["warm"]["model"] == pytest.approx(served_a)
     assert report.metrics["retrieval_recall"]["warm"]["model"] == pytest.approx(0.5)  # 1 of a's 2 good pairs
     assert report.metrics["retrieval_recall"]["cold"]["model"] == pytest.approx(1.0)
-    assert report.metrics["queries"] == {"all": 2, "warm": 1, "cold": 1, "unreleased": 0, "genre_missing": 0,
-                                         "new_artist": 0}
+    assert report.metrics["queries"] == {
+        "all": 2,
+        "warm": 1,
+        "cold": 1,
+        "unreleased": 0,
+        "genre_missing": 0,
+        "new_artist": 0,
+    }
     # placement grades: only a has a graded placement (p2, grade 3); p3 is ungraded (caused by a pitch)
     assert report.metrics["placement_ndcg_at_10"]["all"]["model"] == pytest.approx(1 / math.log2(3))
     interval = report.metrics["interval"]["truth_ndcg_at_10"]["all"]["model_minus_oracle"]
@@ -67,8 +89,19 @@ def tiny_market():
     rows = []
 
     def placed(isrc, playlist, first, last, saves=5):
-        rows.extend({"date": day, "isrc": isrc, "playlist_id": playlist, "territory": "GB", "streams": 100,
-                     "listeners": 90, "skips": 10, "saves": saves} for day in days[first:last])
+        rows.extend(
+            {
+                "date": day,
+                "isrc": isrc,
+                "playlist_id": playlist,
+                "territory": "GB",
+                "streams": 100,
+                "listeners": 90,
+                "skips": 10,
+                "saves": saves,
+            }
+            for day in days[first:last]
+        )
 
     placed("T1", "P1", 0, 5)
     placed("T2", "P1", 2, 8)
@@ -78,29 +111,49 @@ def tiny_market():
     placed("T2", "P2", 32, 36, saves=40)  # holdout: caused by a published pitch on day 30
     placed("T3", "P1", 33, 38)  # holdout: a curator's own pick
     streams = pd.DataFrame(rows)
-    catalog = pd.DataFrame({"isrc": ["T1", "T2", "T3", "T4"], "artist_id": ["A1", "A1", "A2", "A3"],
-                            "genre": ["pop", "pop", "", "rock"],
-                            "release_date": ["2025-01-01", "2025-06-01", "2025-06-01", "2026-12-01"]})
-    playlists = pd.DataFrame({"playlist_id": ["P1", "P2", "P3"], "followers": [1000, 5000, 300],
-                              "genre": ["pop", "rock", "pop"]})
-    features = pd.DataFrame({"isrc": ["T1", "T2", "T3", "T4"], "f1": [0.1, 0.2, 0.9, 0.5], "f2": [1.0, 0.0, 0.5, 0.2]})
+    catalog = pd.DataFrame(
+        {
+            "isrc": ["T1", "T2", "T3", "T4"],
+            "artist_id": ["A1", "A1", "A2", "A3"],
+            "genre": ["pop", "pop", "", "rock"],
+            "release_date": ["2025-01-01", "2025-06-01", "2025-06-01", "2026-12-01"],
+        }
+    )
+    playlists = pd.DataFrame(
+        {"playlist_id": ["P1", "P2", "P3"], "followers": [1000, 5000, 300], "genre": ["pop", "rock", "pop"]}
+    )
+    features = pd.DataFrame(
+        {"isrc": ["T1", "T2", "T3", "T4"], "f1": [0.1, 0.2, 0.9, 0.5], "f2": [1.0, 0.0, 0.5, 0.2]}
+    )
     return catalog, playlists, streams, features
 
 
-SETTINGS = SplitSettings(holdout_days=10, validation_days=5, label_window_days=5, negatives_per_query=5, evaluation_queries=100,
-                         evaluation_playlists=100, candidates_per_track=1, seed=0)
+SETTINGS = SplitSettings(
+    holdout_days=10,
+    validation_days=5,
+    label_window_days=5,
+    negatives_per_query=5,
+    evaluation_queries=100,
+    evaluation_playlists=100,
+    candidates_per_track=1,
+    seed=0,
+)
 
 
 def test_the_split_labels_the_holdout_slices_the_queries_and_ungrades_what_a_pitch_caused():
     catalog, playlists, streams, features = tiny_market()
-    pitches = pd.DataFrame({"isrc": ["T2"], "playlist_id": ["P2"], "run_date": [pd.Timestamp("2026-01-31").date()]})
+    pitches = pd.DataFrame(
+        {"isrc": ["T2"], "playlist_id": ["P2"], "run_date": [pd.Timestamp("2026-01-31").date()]}
+    )
     data = split_by_time(catalog, playlists, streams, features, SETTINGS, model_pitches=pitches)
     evaluation = data.evaluation.set_index(["isrc", "playlist_id"])
     assert ("T1", "P1") not in evaluation.index  # placed before the cut-off: not a recommendation
     assert np.isnan(evaluation.loc[("T2", "P2"), "grade"])  # the platform's own pitch caused it
     assert evaluation.loc[("T3", "P1"), "grade"] >= 1  # a curator's own pick is graded
     assert evaluation.loc[("T4", "P1"), "grade"] == 0
-    assert evaluation.loc[("T4", "P1"), "p_history_tracks"] == 2  # profiles from everything before the cut-off
+    assert (
+        evaluation.loc[("T4", "P1"), "p_history_tracks"] == 2
+    )  # profiles from everything before the cut-off
     slices = data.query_slices.set_index("isrc")
     assert slices.loc["T4", "unreleased"] and not slices.loc["T4", "cold"]
     assert slices.loc["T3", "warm"] and slices.loc["T3", "genre_missing"]

@@ -17,7 +17,7 @@ def test_a_formula_start_is_neutralised_and_numbers_are_not(payload, tmp_path):
     with (tmp_path / "export.csv").open(newline="") as stream:
         rows = list(csv.reader(stream))
     cells = [cell for row in rows for cell in row]
-    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r")) ]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))]
     assert rows[1][0] == "'" + payload and rows[2][0] == "ar-1"
     assert rows[1][1] == "-0.5"  # a number stays a number
     assert rows[0][2] == "'" + payload

@@ -73,14 +73,18 @@ def test_missing_sqlite_file_in_writable_folder_is_fine_and_not_created(tmp_path
 
 def test_sqlite_in_missing_folder_is_reported_by_folder(tmp_path):
     missing = tmp_path / "nowhere"
-    status = by_name(check_backends(endpoints(tmp_path, publication_db_url=f"sqlite:///{missing / 'p.db'}")))["publications"]
+    status = by_name(check_backends(endpoints(tmp_path, publication_db_url=f"sqlite:///{missing / 'p.db'}")))[
+        "publications"
+    ]
     assert not status.ok
     assert status.message == f"folder {missing} does not exist"
 
 
 def test_unreachable_tracking_server_is_one_clear_line(tmp_path):
     port = closed_port()
-    status = by_name(check_backends(endpoints(tmp_path, mlflow_tracking_uri=f"http://127.0.0.1:{port}")))["mlflow"]
+    status = by_name(check_backends(endpoints(tmp_path, mlflow_tracking_uri=f"http://127.0.0.1:{port}")))[
+        "mlflow"
+    ]
     assert not status.ok
     assert status.message.startswith(f"cannot reach http://127.0.0.1:{port}/health")
     assert "\n" not in status.message and "Traceback" not in status.message
@@ -105,13 +109,17 @@ def test_prefect_health_follows_the_server_answer(tmp_path, http_server):
 
 def test_dask_scheduler_counts_its_workers(tmp_path):
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        status = by_name(check_backends(endpoints(tmp_path, dask_scheduler_address=cluster.scheduler_address)))["dask"]
+        status = by_name(
+            check_backends(endpoints(tmp_path, dask_scheduler_address=cluster.scheduler_address))
+        )["dask"]
     assert status.ok and status.message == "scheduler up with 1 worker"
 
 
 def test_dask_scheduler_without_workers_is_not_ok(tmp_path):
     with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as cluster:
-        status = by_name(check_backends(endpoints(tmp_path, dask_scheduler_address=cluster.scheduler_address)))["dask"]
+        status = by_name(
+            check_backends(endpoints(tmp_path, dask_scheduler_address=cluster.scheduler_address))
+        )["dask"]
     assert not status.ok and status.message == "scheduler reachable but has no workers"
 
 

@@ -54,9 +54,11 @@ def test_every_long_running_service_has_a_health_check(services):
 
 
 def test_one_shot_jobs_are_awaited_until_they_succeed(services):
-    waits = {dependency: condition["condition"]
-             for service in services.values()
-             for dependency, condition in (service.get("depends_on") or {}).items()}
+    waits = {
+        dependency: condition["condition"]
+        for service in services.values()
+        for dependency, condition in (service.get("depends_on") or {}).items()
+    }
     for job in ONE_SHOT_JOBS:
         assert waits.get(job) == "service_completed_successfully", job
 
@@ -106,8 +108,12 @@ def test_env_example_holds_placeholders_only():
 
 
 def test_named_volumes_are_declared(compose, services):
-    used = {mount.split(":")[0] for service in services.values() for mount in service.get("volumes", [])
-            if not mount.startswith((".", "/"))}
+    used = {
+        mount.split(":")[0]
+        for service in services.values()
+        for mount in service.get("volumes", [])
+        if not mount.startswith((".", "/"))
+    }
     assert used and used == set(compose["volumes"])
 
 
@@ -129,8 +135,12 @@ def test_mlflow_runs_the_basic_auth_app_on_postgres_and_s3(services):
 
 
 def kubernetes_objects() -> list[dict]:
-    return [document for path in sorted((INFRA / "k8s").glob("*.yaml"))
-            for document in yaml.safe_load_all(path.read_text()) if document and "metadata" in document]
+    return [
+        document
+        for path in sorted((INFRA / "k8s").glob("*.yaml"))
+        for document in yaml.safe_load_all(path.read_text())
+        if document and "metadata" in document
+    ]
 
 
 def test_kubernetes_workloads_take_their_environment_from_the_secret():

@@ -25,7 +25,9 @@ def test_first_ingest_copies_everything_with_content_hashes(landing, tmp_path):
     result = ingest(str(landing), tmp_path / "raw", None)
     assert sorted(result.copied) == ["audio/a.wav", "audio/b.wav", "catalog.csv"]
     assert (tmp_path / "raw" / "audio" / "a.wav").read_bytes() == b"a" * 100
-    assert result.manifest.set_index("relpath").loc["audio/a.wav", "md5"] == hashlib.md5(b"a" * 100).hexdigest()
+    assert (
+        result.manifest.set_index("relpath").loc["audio/a.wav", "md5"] == hashlib.md5(b"a" * 100).hexdigest()
+    )
 
 
 def test_unchanged_delivery_is_a_no_op_and_one_new_track_copies_one_file(landing, tmp_path):
@@ -52,7 +54,9 @@ def test_symbolic_link_out_of_the_landing_zone_is_rejected(landing, tmp_path):
     secret.write_text("not yours")
     os.symlink(secret, landing / "audio" / "escape.wav")
     result = ingest(str(landing), tmp_path / "raw", None)
-    assert [(rejection.relpath, rejection.rule) for rejection in result.rejected] == [("audio/escape.wav", "link_outside")]
+    assert [(rejection.relpath, rejection.rule) for rejection in result.rejected] == [
+        ("audio/escape.wav", "link_outside")
+    ]
     assert not (tmp_path / "raw" / "audio" / "escape.wav").exists()
 
 

@@ -47,8 +47,15 @@ def test_mean_ndcg_ranks_each_query_by_its_scores():
 
 
 def graded(goods, scores, query="q"):
-    return pd.DataFrame({"isrc": query, "is_good": goods, "score": scores, "playlist_id": [f"p{i}" for i in range(len(goods))],
-                         "artist_id": "a"})
+    return pd.DataFrame(
+        {
+            "isrc": query,
+            "is_good": goods,
+            "score": scores,
+            "playlist_id": [f"p{i}" for i in range(len(goods))],
+            "artist_id": "a",
+        }
+    )
 
 
 def test_average_precision_by_hand():
@@ -64,8 +71,12 @@ def test_average_precision_normaliser_is_capped_at_k():
 
 
 def test_recall_coverage_and_artists_served():
-    frame = pd.concat([graded([False, True, True], [0.9, 0.8, 0.1], "q1"),
-                       graded([False, False], [0.5, 0.4], "q2").assign(artist_id="b")])
+    frame = pd.concat(
+        [
+            graded([False, True, True], [0.9, 0.8, 0.1], "q1"),
+            graded([False, False], [0.5, 0.4], "q2").assign(artist_id="b"),
+        ]
+    )
     assert mean_recall_at_k(frame, "score", k=2) == pytest.approx(0.5)  # q2 has no good item: left out
     assert catalog_coverage(frame, "score", k=1, all_items=4) == pytest.approx(1 / 4)  # only p0 tops a list
     assert share_of_artists_served(frame, "score", k=2) == pytest.approx(0.5)  # artist a yes, b no

@@ -45,8 +45,13 @@ def test_tag_vocabulary_is_the_converted_models_and_every_tag_has_one_group(refe
     tags = tag_names()
     assert tags == reference["tags"].tolist()
     groups = [
-        *deep_tags.GENRES, *deep_tags.SUB_STYLES, *deep_tags.MOODS, *deep_tags.INSTRUMENTS,
-        *deep_tags.VOCAL_TAGS, deep_tags.INSTRUMENTAL_TAG, *deep_tags.ERAS,
+        *deep_tags.GENRES,
+        *deep_tags.SUB_STYLES,
+        *deep_tags.MOODS,
+        *deep_tags.INSTRUMENTS,
+        *deep_tags.VOCAL_TAGS,
+        deep_tags.INSTRUMENTAL_TAG,
+        *deep_tags.ERAS,
     ]
     assert sorted(groups) == sorted(tags)
     assert len(set(deep_tags.tag_columns(tags))) == len(tags)

@@ -23,24 +23,32 @@ FORMULA_TITLE = '=HYPERLINK("http://x","click")'
 
 
 def catalog() -> pd.DataFrame:
-    return pd.DataFrame({
-        "isrc": ["QZA00000001", "QZA00000002", "QZB00000001"],
-        "title": ["Night Drive", FORMULA_TITLE, "-1+2"],
-        "artist_id": ["a1", "a1", "b2"],
-        "artist_name": ["Alpha", "Alpha", "@Beta"],
-        "release_date": pd.to_datetime(["2024-03-01", "2024-04-12", "2023-11-30"]),
-        "genre": ["Electronic", None, "Rock"],
-    })
+    return pd.DataFrame(
+        {
+            "isrc": ["QZA00000001", "QZA00000002", "QZB00000001"],
+            "title": ["Night Drive", FORMULA_TITLE, "-1+2"],
+            "artist_id": ["a1", "a1", "b2"],
+            "artist_name": ["Alpha", "Alpha", "@Beta"],
+            "release_date": pd.to_datetime(["2024-03-01", "2024-04-12", "2023-11-30"]),
+            "genre": ["Electronic", None, "Rock"],
+        }
+    )
 
 
 def auto_tags() -> pd.DataFrame:
-    return pd.DataFrame({
-        "isrc": ["QZA00000001", "QZA00000002", "QZB00000001"],
-        "bpm": [124.04, 90.0, 171.5], "bpm_confidence": [0.8, 0.4, 0.6],
-        "key": ["A", "C", "E"], "key_confidence": [0.3, 0.1, 0.2],
-        "mode": ["minor", "major", "minor"], "mode_confidence": [0.2, 0.05, 0.3],
-        "energy": [0.82, 0.2, 0.5], "loudness_lufs": [-9.0, -20.0, -12.0],
-    })
+    return pd.DataFrame(
+        {
+            "isrc": ["QZA00000001", "QZA00000002", "QZB00000001"],
+            "bpm": [124.04, 90.0, 171.5],
+            "bpm_confidence": [0.8, 0.4, 0.6],
+            "key": ["A", "C", "E"],
+            "key_confidence": [0.3, 0.1, 0.2],
+            "mode": ["minor", "major", "minor"],
+            "mode_confidence": [0.2, 0.05, 0.3],
+            "energy": [0.82, 0.2, 0.5],
+            "loudness_lufs": [-9.0, -20.0, -12.0],
+        }
+    )
 
 
 def deep_tags(probabilities: dict[str, dict[str, float]]) -> pd.DataFrame:
@@ -53,11 +61,21 @@ def deep_tags(probabilities: dict[str, dict[str, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-DEEP = deep_tags({
-    "QZA00000001": {"electronic": 0.7, "dance": 0.5, "House": 0.3, "electronica": 0.4, "party": 0.6,
-                    "happy": 0.2, "instrumental": 0.6, "male vocalists": 0.2},
-    "QZA00000002": {"rnb": 0.5, "soul": 0.45, "female vocalists": 0.7, "sad": 0.3, "guitar": 0.2},
-})
+DEEP = deep_tags(
+    {
+        "QZA00000001": {
+            "electronic": 0.7,
+            "dance": 0.5,
+            "House": 0.3,
+            "electronica": 0.4,
+            "party": 0.6,
+            "happy": 0.2,
+            "instrumental": 0.6,
+            "male vocalists": 0.2,
+        },
+        "QZA00000002": {"rnb": 0.5, "soul": 0.45, "female vocalists": 0.7, "sad": 0.3, "guitar": 0.2},
+    }
+)
 
 
 def test_sheet_fields_come_from_the_audio_and_the_catalog_with_their_confidence():
@@ -118,9 +136,14 @@ def test_tags_command_prints_the_sheet_as_json_csv_or_a_table(tmp_path: Path):
     assert "electronic 0.70" in table and "124.0" in table and "party 0.60" in table
 
 
-@pytest.mark.parametrize(("track", "artist", "message"), [
-    ("QZX99999999", None, "unknown track"), (None, None, "exactly one"), ("QZA00000001", "Alpha", "exactly one"),
-])
+@pytest.mark.parametrize(
+    ("track", "artist", "message"),
+    [
+        ("QZX99999999", None, "unknown track"),
+        (None, None, "exactly one"),
+        ("QZA00000001", "Alpha", "exactly one"),
+    ],
+)
 def test_tags_command_refuses_bad_requests_in_one_line(tmp_path: Path, track, artist, message):
     auto_tags().to_parquet(tmp_path / "auto_tags.parquet")
     with pytest.raises(UserError, match=message):

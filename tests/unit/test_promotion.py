@@ -47,4 +47,6 @@ def test_worse_on_cold_tracks_by_more_than_the_tolerance_is_not_promoted():
 
 
 def test_a_cold_slice_without_queries_does_not_block():
-    assert decide(Interval(0.03, 0.01, 0.05), cold=Interval(float("nan"), float("nan"), float("nan"))).promoted
+    assert decide(
+        Interval(0.03, 0.01, 0.05), cold=Interval(float("nan"), float("nan"), float("nan"))
+    ).promoted

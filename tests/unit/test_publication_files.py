@@ -23,27 +23,46 @@ DAY = dt.date(2024, 5, 1)
 HOSTILE_NAME = '<script>alert("x")</script> & Sons'
 
 
-def recommendations_for(artists: dict[str, str], run_id: str = "run-1",
-                        run_date: dt.date = DAY) -> pd.DataFrame:
+def recommendations_for(
+    artists: dict[str, str], run_id: str = "run-1", run_date: dt.date = DAY
+) -> pd.DataFrame:
     """Three pitches per artist; the second is a control, scores fall with rank and go negative."""
-    return pd.DataFrame([
-        {
-            "run_date": run_date, "run_id": run_id, "model_name": "ranker", "model_version": "4",
-            "data_version": "md5-abc", "artist_id": artist_id, "artist_name": name, "rank": rank,
-            "isrc": f"QZ{artist_id[-1]}{rank:08d}", "track_title": f"{name} song {rank}",
-            "playlist_id": f"pl-{rank}", "playlist_name": f"Playlist <{rank}>", "score": 1.25 - rank,
-            "reasons": json.dumps([f"{run_id}: similar to <hit {rank}>", "genre match"]),
-            "is_control": rank == 2,
-        }
-        for artist_id, name in artists.items() for rank in (1, 2, 3)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "run_date": run_date,
+                "run_id": run_id,
+                "model_name": "ranker",
+                "model_version": "4",
+                "data_version": "md5-abc",
+                "artist_id": artist_id,
+                "artist_name": name,
+                "rank": rank,
+                "isrc": f"QZ{artist_id[-1]}{rank:08d}",
+                "track_title": f"{name} song {rank}",
+                "playlist_id": f"pl-{rank}",
+                "playlist_name": f"Playlist <{rank}>",
+                "score": 1.25 - rank,
+                "reasons": json.dumps([f"{run_id}: similar to <hit {rank}>", "genre match"]),
+                "is_control": rank == 2,
+            }
+            for artist_id, name in artists.items()
+            for rank in (1, 2, 3)
+        ]
+    )
 
 
 def header_for(recommendations: pd.DataFrame, run_id: str = "run-1", run_date: dt.date = DAY) -> dict:
     return {
-        "run_date": run_date, "run_id": run_id, "published_at": dt.datetime(2024, 5, 1, 6, 0, tzinfo=dt.UTC),
-        "model_name": "ranker", "model_version": "4", "data_version": "md5-abc", "git_commit": "f" * 40,
-        "params_hash": "e" * 32, "artists": recommendations["artist_id"].nunique(),
+        "run_date": run_date,
+        "run_id": run_id,
+        "published_at": dt.datetime(2024, 5, 1, 6, 0, tzinfo=dt.UTC),
+        "model_name": "ranker",
+        "model_version": "4",
+        "data_version": "md5-abc",
+        "git_commit": "f" * 40,
+        "params_hash": "e" * 32,
+        "artists": recommendations["artist_id"].nunique(),
         "pitches": len(recommendations),
     }
 
@@ -130,8 +149,10 @@ def test_index_lists_every_artist_with_counts_top_pitch_and_working_links(tmp_pa
     targets = {(day / unquote(href)).resolve() for href in index.links}
     assert targets == {(day / "html" / f"{artist_file_stem(artist)}.html").resolve() for artist in artists}
     assert all(target.is_file() for target in targets)
-    counts = re.findall(r"<tr>\s*<td><a[^>]*>[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
-                        (day / "index.html").read_text())
+    counts = re.findall(
+        r"<tr>\s*<td><a[^>]*>[^<]*</a></td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
+        (day / "index.html").read_text(),
+    )
     assert counts == [("2", "1")] * len(artists)
 
 
@@ -157,7 +178,9 @@ def test_republishing_a_day_replaces_its_folder_entirely(tmp_path):
 def test_over_long_and_non_ascii_ids_get_short_distinct_file_names(tmp_path):
     artist_ids = ["a" * 300, "a" * 299 + "b", "\u97f3\u697d" * 14, "\u97f3\u697d" * 14 + "x"]
     day = publish(tmp_path, {artist_id: f"Artist {number}" for number, artist_id in enumerate(artist_ids)})
-    names = [path.name for path in (day / "artists").iterdir()] + [path.name for path in (day / "html").iterdir()]
+    names = [path.name for path in (day / "artists").iterdir()] + [
+        path.name for path in (day / "html").iterdir()
+    ]
     assert len(set(names)) == 2 * len(artist_ids)
     assert max(len(name.encode()) for name in names) < 255
     documents = [json.loads(path.read_text()) for path in (day / "artists").iterdir()]
@@ -173,5 +196,8 @@ def test_pruning_deletes_days_older_than_keep_days_before_today_like_the_store(t
     removed = prune_publication_files(tmp_path, keep_days=2, today=DAY + dt.timedelta(days=4))
     assert sorted(path.name for path in removed) == ["2024-05-01", "2024-05-02"]
     assert [run_date.isoformat() for run_date in publication_days(tmp_path).values()] == [
-        "2024-05-03", "2024-05-04", "2024-05-05"]
+        "2024-05-03",
+        "2024-05-04",
+        "2024-05-05",
+    ]
     assert (tmp_path / "notes").is_dir()

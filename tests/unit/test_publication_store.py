@@ -15,13 +15,31 @@ def older_database(tmp_path, dropped) -> str:
     with engine.begin() as connection:
         for column in dropped:
             connection.execute(sa.text(f"ALTER TABLE recommendations DROP COLUMN {column}"))
-        row = {"run_date": "2026-01-01", "run_id": "old", "model_name": "m", "model_version": "1",
-               "data_version": "d", "artist_id": "A1", "artist_name": "Artist", "rank": 1, "isrc": "GBAAA0000001",
-               "track_title": "T", "playlist_id": "P1", "playlist_name": "PL", "score": 0.5, "reasons": "[]",
-               "is_control": 0}
+        row = {
+            "run_date": "2026-01-01",
+            "run_id": "old",
+            "model_name": "m",
+            "model_version": "1",
+            "data_version": "d",
+            "artist_id": "A1",
+            "artist_name": "Artist",
+            "rank": 1,
+            "isrc": "GBAAA0000001",
+            "track_title": "T",
+            "playlist_id": "P1",
+            "playlist_name": "PL",
+            "score": 0.5,
+            "reasons": "[]",
+            "is_control": 0,
+        }
         kept = [name for name in row if name not in dropped]
-        connection.execute(sa.text(f"INSERT INTO recommendations ({', '.join(kept)}) "
-                                   f"VALUES ({', '.join(':' + name for name in kept)})"), {n: row[n] for n in kept})
+        connection.execute(
+            sa.text(
+                f"INSERT INTO recommendations ({', '.join(kept)}) "
+                f"VALUES ({', '.join(':' + name for name in kept)})"
+            ),
+            {n: row[n] for n in kept},
+        )
     return url
 
 
@@ -30,7 +48,9 @@ def test_database_of_an_older_version_is_upgraded_in_place(tmp_path):
     columns = {column["name"] for column in sa.inspect(upgraded).get_columns("recommendations")}
     assert set(ADDED_LATER) <= columns
     with upgraded.connect() as connection:
-        row = connection.execute(sa.text("SELECT run_id, is_explore, expected_streams_low FROM recommendations")).one()
+        row = connection.execute(
+            sa.text("SELECT run_id, is_explore, expected_streams_low FROM recommendations")
+        ).one()
     assert tuple(row) == ("old", 0, None)
 
 

@@ -15,11 +15,10 @@ def test_outputs_replace_the_old_ones_only_when_the_block_succeeds(tmp_path):
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "a.txt").write_text("old")
     (tmp_path / "manifest.txt").write_text("old")
-    with pytest.raises(RuntimeError):
-        with staged_outputs(journal) as outputs:
-            (outputs.stage(tmp_path / "tables") / "a.txt").write_text("new")
-            outputs.stage(tmp_path / "manifest.txt", directory=False).write_text("new")
-            raise RuntimeError("stopped half-way")
+    with pytest.raises(RuntimeError), staged_outputs(journal) as outputs:
+        (outputs.stage(tmp_path / "tables") / "a.txt").write_text("new")
+        outputs.stage(tmp_path / "manifest.txt", directory=False).write_text("new")
+        raise RuntimeError("stopped half-way")
     assert (tmp_path / "tables" / "a.txt").read_text() == "old"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["manifest.txt", "tables"]
 
@@ -62,6 +61,8 @@ def test_a_crash_between_the_renames_is_finished_by_the_next_run(tmp_path):
     with staged_outputs(journal):  # the next run starts by finishing the commit
         pass
     assert {name: (tmp_path / name / "v").read_text() for name in ("raw", "validated")} == {
-        "raw": "new", "validated": "new"}
+        "raw": "new",
+        "validated": "new",
+    }
     assert sorted(path.name for path in tmp_path.iterdir()) == ["raw", "validated"]
     roll_forward(journal)  # idempotent

@@ -55,13 +55,19 @@ def test_the_features_stage_exits_with_one_line_on_a_corrupt_model(tmp_path: Pat
     pd.DataFrame({"isrc": ["QZ0000"], "audio_path": ["a.wav"]}).to_parquet(
         tmp_path / "data" / "validated" / "catalog.parquet"
     )
-    pd.DataFrame({"relpath": ["a.wav"], "md5": ["0" * 32]}).to_parquet(tmp_path / "data" / "raw.manifest.parquet")
+    pd.DataFrame({"relpath": ["a.wav"], "md5": ["0" * 32]}).to_parquet(
+        tmp_path / "data" / "raw.manifest.parquet"
+    )
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["features"].update(workers=1, tagger_model=str(model))
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     completed = subprocess.run(
-        [sys.executable, "-m", "pipelines.features"], cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, "-m", "pipelines.features"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)},
+        check=False,
     )
     assert completed.returncode == 1
     lines = completed.stderr.strip().splitlines()

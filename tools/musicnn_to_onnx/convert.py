@@ -75,10 +75,14 @@ def check_against_tensorflow(model: bytes, reference: dict[str, np.ndarray], lab
     worst = dict.fromkeys(OUTPUTS, 0.0)
     for key in (k for k in reference if k.startswith("input_")):
         clip = key.removeprefix("input_")
-        for name, value in zip(OUTPUTS, session.run([f"{o}:0" for o in OUTPUTS], {f"{INPUT}:0": reference[key]})):
+        for name, value in zip(
+            OUTPUTS, session.run([f"{o}:0" for o in OUTPUTS], {f"{INPUT}:0": reference[key]})
+        ):
             worst[name] = max(worst[name], float(np.abs(value - reference[f"{name}_{clip}"]).max()))
-    print(f"{label} against TensorFlow, max abs difference: "
-          + ", ".join(f"{name} {worst[name]:.2e} (tolerance {TOLERANCE[name]:g})" for name in OUTPUTS))
+    print(
+        f"{label} against TensorFlow, max abs difference: "
+        + ", ".join(f"{name} {worst[name]:.2e} (tolerance {TOLERANCE[name]:g})" for name in OUTPUTS)
+    )
     if any(worst[name] > TOLERANCE[name] for name in OUTPUTS):
         sys.exit(f"{label} does not match TensorFlow within tolerance")
 
@@ -126,7 +130,9 @@ def record_reference(session: tf.compat.v1.Session) -> dict[str, np.ndarray]:
 
 def _load_fixture_clips():
     """tests/fixtures/musicnn_clips.py, by path: this venv does not install the project."""
-    spec = importlib.util.spec_from_file_location("musicnn_clips", REPO / "tests" / "fixtures" / "musicnn_clips.py")
+    spec = importlib.util.spec_from_file_location(
+        "musicnn_clips", REPO / "tests" / "fixtures" / "musicnn_clips.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
