@@ -5,14 +5,15 @@ platform is supposed to discover; `advance_world` moves that market forward in t
 curators react to the platform's pitches.
 """
 
-from tastemaker.world.advance import AdvanceSummary, advance_world
-from tastemaker.world.generate import PRESET_NAMES, WorldSummary, generate_world, truth_dir_for
+from tastemaker.lazy import lazy_exports
 
-__all__ = [
-    "PRESET_NAMES",
-    "AdvanceSummary",
-    "WorldSummary",
-    "advance_world",
-    "generate_world",
-    "truth_dir_for",
-]
+# the synthesizer and the generator load with these, not with `tastemaker.world.truth` (training's)
+_LAZY = {
+    "AdvanceSummary": "tastemaker.world.advance",
+    "advance_world": "tastemaker.world.advance",
+    "PRESET_NAMES": "tastemaker.world.generate",
+    "WorldSummary": "tastemaker.world.generate",
+    "generate_world": "tastemaker.world.generate",
+    "truth_dir_for": "tastemaker.world.truth",
+}
+__getattr__ = lazy_exports(__name__, _LAZY)
