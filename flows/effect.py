@@ -29,6 +29,8 @@ def measure_effect(since: dt.date | None = None) -> dict:
 
 
 def headline_markdown(summary: dict) -> str:
+    if summary["status"] == "waiting":
+        return f"# Promotion effect\n\nNot measured: {summary['message']}."
     level = round(summary["confidence"] * 100)
     lines = [
         f"# Promotion effect ({', '.join(summary['run_dates'])}, {summary['window_days']}-day window)",

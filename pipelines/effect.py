@@ -2,7 +2,9 @@
 
 Reads every kept publication (from `since` on) from the publication database and the validated
 streams, and writes data/effect/effect.json, the per-artist table, the HTML report under
-data/reports/effect/ and an MLflow run tagged `run_type=effect`.
+data/reports/effect/ and an MLflow run tagged `run_type=effect`. Before any publication's window
+of reports has closed there is nothing to measure yet, which is not a failure: effect.json then says
+`"status": "waiting"` and why, so `dvc repro` and the scheduled runs go on.
 """
 
 from __future__ import annotations
@@ -43,13 +45,20 @@ def run(params: Params, since: dt.date | None = None, settings: EffectParams | N
         "followers"
     ]
     outcomes = recommendation_outcomes(recommendations, streams, followers, settings.window_days)
+    pending = pending_count(recommendations, streams, settings.window_days)
     if outcomes.empty:
-        raise UserError(
-            f"no publication has a full {settings.window_days}-day window of reports yet "
-            f"(latest report {pd.to_datetime(streams['date']).max().date()}): measure again later"
-        )
+        latest = pd.to_datetime(streams["date"]).max().date()
+        waiting = {
+            "status": "waiting",
+            "window_days": settings.window_days,
+            "pending": pending,
+            "message": f"no publication has a full {settings.window_days}-day window of reports yet "
+            f"(latest report {latest}): measure again later",
+        }
+        write_json(waiting, params.paths.effect / "effect.json")
+        return waiting
     estimates = estimate_effects(outcomes, settings)
-    summary = {**estimates.summary, "pending": pending_count(recommendations, streams, settings.window_days)}
+    summary = {"status": "measured", **estimates.summary, "pending": pending}
 
     report_path = params.paths.reports / "effect" / "index.html"
     report_path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,8 +17,10 @@ from tastemaker.effect.estimation import LABELS
 def print_effect(summary: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(summary, indent=2, sort_keys=True, default=str))
-        return
-    Console().print(summary_table(summary))
+    elif summary["status"] == "waiting":
+        Console().print(summary["message"], soft_wrap=True)
+    else:
+        Console().print(summary_table(summary))
 
 
 def summary_table(summary: dict) -> Table:

@@ -373,6 +373,8 @@ def label_dashboard(request: Request, user: StaffUser):
     ]
     effect_path = state.settings.params.paths.effect / "effect.json"
     effect = json.loads(effect_path.read_text()) if effect_path.is_file() else None
+    if effect is not None and effect.get("status") == "waiting":
+        effect = None  # nothing measured yet: the page says so
     return render(
         request,
         "label.html",

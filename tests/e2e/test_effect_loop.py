@@ -13,7 +13,6 @@ from mlflow import MlflowClient
 from pipelines import effect, features, ingest, publish, score, train, validate
 from tastemaker.config import load_params
 from tastemaker.endpoints import resolve_endpoints
-from tastemaker.errors import UserError
 from tastemaker.world.advance import advance_world
 from tastemaker.world.truth import truth_dir_for
 from tests.conftest import inside, make_project, subprocess_env
@@ -29,8 +28,21 @@ def measured(tmp_path_factory, tiny_world):
         params = load_params()
         for stage in (ingest, validate, features, train, score, publish):
             stage.run(params)
-        with pytest.raises(UserError, match="full 14-day window"):
-            effect.run(params)
+        waiting = effect.run(params)  # nothing has a closed window yet: a status, not a failure
+        assert waiting["status"] == "waiting" and "full 14-day window" in waiting["message"]
+        assert waiting["pending"] > 0
+        written = json.loads((folder / "data/effect/effect.json").read_text())
+        assert written == waiting
+        asked = subprocess.run(
+            ["tastemaker", "effect"],
+            cwd=folder,
+            env=subprocess_env(folder),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert asked.returncode == 0 and asked.stdout.strip() == waiting["message"], asked.stderr[-2000:]
         advance_world(
             Path("data/landing"), 14, publication=params.paths.publication / "recommendations.parquet"
         )

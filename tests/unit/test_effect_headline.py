@@ -6,6 +6,7 @@ from flows.effect import headline_markdown
 from tastemaker.effect.cli import summary_table
 
 SUMMARY = {
+    "status": "measured",
     "confidence": 0.9,
     "run_dates": ["2026-06-30"],
     "window_days": 14,
@@ -38,3 +39,15 @@ def test_terminal_table_has_one_row_per_estimate():
     assert "120.0" in text and "60.0 .. 190.0" in text
     assert "21.5" in text and "9.2 .. 33.0" in text
     assert text.count("not enough data") == 4
+
+
+def test_a_waiting_measurement_says_why_in_the_artifact():
+    waiting = {
+        "status": "waiting",
+        "window_days": 14,
+        "pending": 9,
+        "message": "no publication has a full"
+        " 14-day window of reports yet (latest report 2026-06-30): measure again later",
+    }
+    markdown = headline_markdown(waiting)
+    assert "Not measured" in markdown and "latest report 2026-06-30" in markdown
