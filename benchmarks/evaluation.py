@@ -25,22 +25,11 @@ import yaml
 
 from pipelines import features, ingest, train, validate
 from tastemaker.config import Params, load_params
+from tastemaker.ranking.evaluation import RANKERS
 from tastemaker.world import generate_world
 
 SEEDS = (7, 1, 2, 3, 4, 5, 6, 8, 9, 10)
 SLICES = ("all", "warm", "cold", "unreleased", "genre_missing", "new_artist")
-SHOWN = (
-    "model",
-    "genre_popularity",
-    "ablation_no_audio",
-    "ablation_shuffled_audio",
-    "cosine",
-    "sklearn",
-    "most_followed",
-    "random",
-    "oracle_without_sound",
-    "oracle",
-)
 ROOM = {
     "oracle_without_sound": 0.70,
     "genre_popularity": 0.75,
@@ -78,7 +67,7 @@ def describe(seed: int, result: dict) -> list[str]:
             continue
         intervals = metrics["interval"][headline][slice_name]
         cells = []
-        for name in SHOWN:
+        for name in RANKERS:
             if values.get(name) is None:
                 continue
             interval = intervals.get(f"model_minus_{name}")

@@ -20,6 +20,19 @@ from tests.conftest import inside, make_project, subprocess_env
 pytestmark = pytest.mark.slow
 
 
+def tastemaker_effect(folder, *args):
+    """`tastemaker effect` as a user runs it, in `folder`."""
+    return subprocess.run(
+        ["tastemaker", "effect", *args],
+        cwd=folder,
+        env=subprocess_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory, tiny_world):
     """A project after a full run, a 14-day advance driven by its publication, and one measurement."""
@@ -33,15 +46,7 @@ def measured(tmp_path_factory, tiny_world):
         assert waiting["pending"] > 0
         written = json.loads((folder / "data/effect/effect.json").read_text())
         assert written == waiting
-        asked = subprocess.run(
-            ["tastemaker", "effect"],
-            cwd=folder,
-            env=subprocess_env(folder),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        asked = tastemaker_effect(folder)
         assert asked.returncode == 0 and asked.stdout.strip() == waiting["message"], asked.stderr[-2000:]
         advance_world(
             Path("data/landing"), 14, publication=params.paths.publication / "recommendations.parquet"
@@ -90,23 +95,12 @@ def test_every_recommendation_is_measured_against_what_the_curators_did(measured
 def test_cli_prints_json_and_rejects_a_bad_date(measured):
     folder, _, summary = measured
 
-    def tastemaker(*args):
-        return subprocess.run(
-            ["tastemaker", "effect", *args],
-            cwd=folder,
-            env=subprocess_env(folder),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-
-    printed = json.loads(tastemaker("--json").stdout)
+    printed = json.loads(tastemaker_effect(folder, "--json").stdout)
     assert printed["promotion_effect"] == summary["promotion_effect"]
     for bad, message in (
         ("yesterday", "not a date"),
         ("2030-01-01", "nothing has been published since 2030-01-01"),
     ):
-        completed = tastemaker("--since", bad)
+        completed = tastemaker_effect(folder, "--since", bad)
         assert completed.returncode == 1 and "Traceback" not in completed.stderr
         assert completed.stderr.strip().count("\n") == 0 and message in completed.stderr
