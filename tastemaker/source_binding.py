@@ -35,6 +35,8 @@ def bound_source(state: Path) -> str | None:
 def check_source(state: Path, source: str) -> None:
     """Refuse, in one line, a landing zone other than the one the project's state belongs to."""
     bound, identity = bound_source(state), source_identity(source)
+    if bound is not None:
+        bound = source_identity(bound)  # a record from before bindings were project-relative names a path
     if bound is not None and bound != identity:
         raise UserError(
             f"this project's data, models and publications belong to {bound}, not {identity}: "

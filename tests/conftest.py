@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import socket
+import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,6 +123,19 @@ def subprocess_env(project: Path) -> dict[str, str]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PREFECT_HOME"] = str(project / ".prefect")
     return env
+
+
+def run_in(project: Path, *command: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """`command` as a user runs it in `project` (its output captured; the caller checks the return code)."""
+    return subprocess.run(
+        command,
+        cwd=project,
+        env=subprocess_env(project),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def deliver_bad_report_row(project: Path) -> None:

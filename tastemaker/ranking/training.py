@@ -137,7 +137,9 @@ def _decide_against_champion(
     """Score the serving champion on today's evaluation set, so the comparison is like for like and paired."""
     report = judged.report
     challenger = report.per_query[report.headline]
-    if tracking.current_champion_version(client, params.model_name) is None:
+
+    def unopposed(**why: str) -> tracking.PromotionDecision:
+        """The decision with no champion scores to compare against (`why` may say why there are none)."""
         return tracking.decide_promotion(
             report.headline,
             challenger.mean(),
@@ -146,21 +148,17 @@ def _decide_against_champion(
             None,
             params.promotion_margin,
             params.guard_tolerance,
+            **why,
         )
+
+    if tracking.current_champion_version(client, params.model_name) is None:
+        return unopposed()
     try:
         champion_model = mlflow.pyfunc.load_model(tracking.champion_uri(params.model_name))
         champion_scores = champion_model.predict(model_input(data.evaluation))
     except Exception as error:  # noqa: BLE001 - a champion that cannot score today cannot serve today either
-        return tracking.decide_promotion(
-            report.headline,
-            challenger.mean(),
-            None,
-            None,
-            None,
-            params.promotion_margin,
-            params.guard_tolerance,
-            no_champion=f"the champion cannot score today's inputs "
-            f"({type(error).__name__}: {str(error)[:200]})",
+        return unopposed(
+            no_champion=f"the champion cannot score today's inputs ({type(error).__name__}: {str(error)[:200]})"
         )
     champion = ndcg_per_query(data.evaluation, champion_scores, report.headline)
     cold = set(data.query_slices.loc[data.query_slices[GUARDED_SLICE], "isrc"])

@@ -12,18 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.chromium import CHROMIUM, launch_chromium
 from tests.conftest import free_port
 from tests.portal_world import PORTAL_VARIABLES, build_portal_world
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # The docs' screenshots are refreshed on request only (TASTEMAKER_SCREENSHOTS=docs/portal pytest tests/browser),
 # so an ordinary test run never rewrites tracked files.
 SCREENSHOTS = Path(
@@ -74,7 +66,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -2,27 +2,18 @@
 
 import json
 import shutil
-import subprocess
 
 import pandas as pd
 import pytest
 from filelock import FileLock
 
-from tests.conftest import REPO, TINY_SEED, subprocess_env
+from tests.conftest import REPO, TINY_SEED, run_in
 
 pytestmark = pytest.mark.slow
 
 
 def tastemaker(project, *args):
-    return subprocess.run(
-        ["tastemaker", *args],
-        cwd=project,
-        env=subprocess_env(project),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_in(project, "tastemaker", *args)
 
 
 def assert_one_line_error(completed, expected):

@@ -7,21 +7,13 @@ import subprocess
 import pytest
 import yaml
 
-from tests.conftest import REPO, deliver_bad_report_row, make_project, subprocess_env
+from tests.conftest import REPO, deliver_bad_report_row, make_project, run_in
 
 pytestmark = pytest.mark.slow
 
 
 def dvc(project, *args):
-    return subprocess.run(
-        ["dvc", *args],
-        cwd=project,
-        env=subprocess_env(project),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_in(project, "dvc", *args)
 
 
 @pytest.fixture

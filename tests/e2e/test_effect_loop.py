@@ -2,7 +2,6 @@
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import mlflow
@@ -15,22 +14,14 @@ from tastemaker.config import load_params
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.world.advance import advance_world
 from tastemaker.world.truth import truth_dir_for
-from tests.conftest import inside, make_project, subprocess_env
+from tests.conftest import inside, make_project, run_in
 
 pytestmark = pytest.mark.slow
 
 
 def tastemaker_effect(folder, *args):
     """`tastemaker effect` as a user runs it, in `folder`."""
-    return subprocess.run(
-        ["tastemaker", "effect", *args],
-        cwd=folder,
-        env=subprocess_env(folder),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return run_in(folder, "tastemaker", "effect", *args, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -17,19 +17,11 @@ from pipelines import delivery, features, publish, score, train
 from tastemaker.config import load_params
 from tastemaker.effect.estimation import LABELS
 from tastemaker.effect.report import render_report
+from tests.chromium import CHROMIUM, launch_chromium
 from tests.conftest import inside, make_project
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCRIPT = "<img src=x onerror=window.__pwned=1><script>window.__pwned=1</script>"
 FORMULA = '=HYPERLINK("http://x.test/","open")'
 
@@ -104,7 +96,7 @@ def test_no_planted_script_runs_in_any_page(hostile_project):
 
     ran, shown = [], 0
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.on("dialog", lambda dialog: (ran.append(dialog.message), dialog.dismiss()))

@@ -1,5 +1,7 @@
 """One project, one landing zone: bound on first use, the same folder however it is spelt, others refused."""
 
+import json
+
 import pytest
 
 from tastemaker.errors import UserError
@@ -39,3 +41,15 @@ def test_an_object_store_url_is_its_own_identity(tmp_path):
     bind_source(state, "s3://label/landing")
     with pytest.raises(UserError):
         check_source(state, "s3://label/other")
+
+
+def test_a_binding_recorded_as_an_absolute_path_still_matches_its_landing_zone(tmp_path, monkeypatch):
+    """Projects bound before bindings were project-relative recorded the absolute path."""
+    (tmp_path / "w").mkdir()
+    monkeypatch.chdir(tmp_path)
+    state = tmp_path / ".tastemaker"
+    state.mkdir()
+    (state / "source.json").write_text(json.dumps({"source": str(tmp_path / "w")}))
+    check_source(state, "w")
+    with pytest.raises(UserError, match="belong to w, not w2"):
+        check_source(state, "w2")
