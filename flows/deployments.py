@@ -2,7 +2,7 @@
 
 Schedules and their time zone come from the `schedules` section of params.yaml. Each
 deployment runs at most one flow run at a time, so a slow day never piles runs on top of each
-other. For a work pool instead of a long-running `serve` process, see prefect.yaml.
+other, and all of them share one slot for writing the project (flows/writers.py). For a work pool instead of a long-running `serve` process, see prefect.yaml.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval
 
 from flows.pipeline import daily_scoring, full_pipeline, ingest_delivery
+from flows.writers import ensure_writers_limit
 from tastemaker.config import Params, load_params
 
 TAGS = ["tastemaker"]
@@ -44,6 +45,7 @@ def deployments(params: Params) -> list[RunnerDeployment]:
 
 
 def main() -> None:
+    ensure_writers_limit()
     serve(*deployments(load_params()))
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
+from flows.writers import sole_writer
 from pipelines import effect
 from tastemaker.config import load_params
 from tastemaker.errors import one_line_errors
@@ -19,7 +20,9 @@ from tastemaker.errors import one_line_errors
 
 @flow(name="tastemaker-effect", log_prints=True)
 def measure_effect(since: dt.date | None = None) -> dict:
-    summary = effect.run(load_params(), since)
+    params = load_params()
+    with sole_writer(params):
+        summary = effect.run(params, since)
     create_markdown_artifact(
         key="promotion-effect",
         markdown=headline_markdown(summary),

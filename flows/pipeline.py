@@ -16,10 +16,10 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.writers import sole_writer
 from pipelines import delivery, features, publish, score, train
 from tastemaker.config import Params, load_params
 from tastemaker.errors import as_user_error, one_line_errors
-from tastemaker.locking import project_lock
 
 
 def is_transient(task, task_run, state) -> bool:
@@ -97,7 +97,7 @@ def ingest_delivery(source: str | None = None) -> dict:
     """Take in a delivery as it lands: snapshot and validate it."""
     quiet_user_error_tracebacks()
     params = load_params()
-    with project_lock(params.paths.state):
+    with sole_writer(params):
         summary = delivery_task(params, source)
     create_markdown_artifact(
         key="ingest-delivery", markdown=run_report(summary), description="Delivery intake"
@@ -127,7 +127,7 @@ def _locked_run(params: Params, source: str | None, retrain: bool) -> dict:
     """The flow run holds the project lock itself: killing the command that started it
     leaves the lock with the running pipeline, so no second run can start beside it."""
     quiet_user_error_tracebacks()
-    with project_lock(params.paths.state):
+    with sole_writer(params):
         return _score_and_publish(params, source, retrain)
 
 

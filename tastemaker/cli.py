@@ -3,6 +3,9 @@
 Long work (`run`, `validate`) is launched as the same entry points the scheduler and DVC use
 (`python -m flows.pipeline`, `python -m pipelines.<stage>`), so the library never imports
 Prefect or DVC and the CLI can never drift from what runs in production.
+
+pandas, SQLAlchemy, fsspec and the portal's and audio's modules load inside the commands that use
+them, so `tastemaker --help` and `tastemaker recs` start fast (benchmarks/cli_startup.py).
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ import subprocess
 import sys
 from typing import Annotated
 
-import fsspec
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -23,13 +24,10 @@ from rich.table import Table
 from tastemaker.audio.cli import similar_app
 from tastemaker.audio.tags_cli import tags_app
 from tastemaker.config import Params, load_params
-from tastemaker.effect.cli import print_effect
 from tastemaker.endpoints import resolve_endpoints
 from tastemaker.errors import UserError, one_line_errors
-from tastemaker.health import check_backends
 from tastemaker.locking import ensure_unlocked
 from tastemaker.portal.cli import app as portal_app
-from tastemaker.publication import store
 from tastemaker.source_binding import check_source
 from tastemaker.world.cli import app as world_app
 
@@ -144,14 +142,16 @@ def recs(
     as_json: JsonFlag = False,
 ):
     """The published, ranked pitches of one artist."""
+    from tastemaker.publication import store
+
     params = load_params()
     run_date = _parse_date(date) if date else None
-    found = store.read_recommendations(_publication_db(params), artist, run_date)
+    found = store.recommendation_rows(_publication_db(params), artist, run_date)
     if as_json:
-        records = found.assign(
-            run_date=found["run_date"].astype(str), reasons=found["reasons"].map(json.loads)
-        )
-        print(json.dumps(records.to_dict("records"), indent=2, default=str))
+        records = [
+            row | {"run_date": str(row["run_date"]), "reasons": json.loads(row["reasons"])} for row in found
+        ]
+        print(json.dumps(records, indent=2, default=str))
         return
     _print_pitches(found)
 
@@ -170,12 +170,16 @@ def effect(
     command = [sys.executable, "-m", "pipelines.effect"] + (["--since", since] if since else [])
     if subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode != 0:
         raise typer.Exit(1)
+    from tastemaker.effect.cli import print_effect
+
     print_effect(json.loads((params.paths.effect / "effect.json").read_text()), as_json)
 
 
 @app.command()
 def doctor():
     """Which backends are in use (passwords masked), and whether each one answers."""
+    from tastemaker.health import check_backends
+
     statuses = check_backends(resolve_endpoints(load_params().paths.state))
     table = Table(title="Backends")
     for column in ("backend", "target", "status"):
@@ -194,6 +198,8 @@ def summary():
 
 
 def print_summary(params: Params) -> None:
+    import pandas as pd
+
     paths = params.paths
     needed = (
         paths.validated / "catalog.parquet",
@@ -230,7 +236,7 @@ def print_summary(params: Params) -> None:
     )
     published = pd.read_parquet(paths.publication / "recommendations.parquet")
     first_artist = published.sort_values("artist_name")["artist_id"].iloc[0]
-    _print_pitches(published[published["artist_id"] == first_artist].head(5))
+    _print_pitches(published[published["artist_id"] == first_artist].head(5).to_dict("records"))
 
 
 def headline_line(headline: str, metrics: dict) -> str:
@@ -247,19 +253,19 @@ def headline_line(headline: str, metrics: dict) -> str:
     return f"{headline} (all tracks): model {shown['model']:.3f} ({against}){gap}"
 
 
-def _print_pitches(pitches: pd.DataFrame) -> None:
-    first = pitches.iloc[0]
+def _print_pitches(pitches: list[dict]) -> None:
+    first = pitches[0]
     table = Table(title=f"Pitches for {first['artist_name']} ({first['artist_id']}), {first['run_date']}")
     for column in ("rank", "track", "playlist", "score", "why"):
         table.add_column(column)
-    for row in pitches.itertuples(index=False):
-        control = " [dim](control: do not pitch)[/dim]" if row.is_control else ""
+    for row in pitches:
+        control = " [dim](control: do not pitch)[/dim]" if row["is_control"] else ""
         table.add_row(
-            str(row.rank),
-            f"{row.track_title} ({row.isrc})",
-            row.playlist_name + control,
-            f"{row.score:.3f}",
-            json.loads(row.reasons)[0],
+            str(row["rank"]),
+            f"{row['track_title']} ({row['isrc']})",
+            row["playlist_name"] + control,
+            f"{row['score']:.3f}",
+            json.loads(row["reasons"])[0],
         )
     console.print(table)
 
@@ -274,10 +280,14 @@ def _print_validation(report: dict) -> None:
 
 
 def _publication_db(params: Params):
+    from tastemaker.publication import store
+
     return store.connect(resolve_endpoints(params.paths.state).publication_db_url)
 
 
 def _require_source(params: Params, source: str) -> None:
+    import fsspec
+
     filesystem, root = fsspec.core.url_to_fs(source)
     if not filesystem.isdir(root):
         raise UserError(f"source folder not found: {source}")

@@ -8,8 +8,6 @@ runs with no server at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tastemaker.audio.params import FeaturesParams
+from tastemaker.digests import settings_digest
 from tastemaker.effect.params import EffectParams
 from tastemaker.errors import UserError
 from tastemaker.portal.params import PortalParams
@@ -134,7 +133,7 @@ class Params(Section):
         """A short, stable hash of some sections (all when none named): the lineage 'params hash'."""
         dumped = self.model_dump(mode="json", by_alias=True)
         chosen = {name: dumped[name] for name in (names or sorted(dumped))}
-        return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:12]
+        return settings_digest(chosen, 12)
 
 
 def params_file() -> Path:

@@ -1,35 +1,30 @@
-"""MLflow: the experiment, the logged training run and the guarded model registry.
+"""The MLflow adapter: the experiment, the registered ranker and the guarded model registry.
 
 A new model version always gets the alias `challenger`. It takes `champion` only if, on the
 *same* evaluation set, it is significantly better than the current champion on the headline and
-not worse on cold tracks (see `decide_promotion`); the decision and its numbers, intervals
-included, are tagged on the version, so anyone can see why a model is or is not serving.
+not worse on cold tracks (the rule is `tastemaker.ranking.promotion.decide_promotion`); the
+decision and its numbers, intervals included, are tagged on the version, so anyone can see why a
+model is or is not serving.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mlflow
+import numpy as np
+import pandas as pd  # resolved at run time: MLflow reads the pyfunc's `predict` type hints
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
 from tastemaker.endpoints import Endpoints
-from tastemaker.metrics import Interval
+from tastemaker.ranking.promotion import PromotionDecision
+
+if TYPE_CHECKING:
+    from tastemaker.ranking.model import RankerModel
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
-
-
-@dataclass(frozen=True)
-class PromotionDecision:
-    promoted: bool
-    reason: str
-    challenger_score: float
-    champion_score: float | None
-    difference: Interval | None = None  # challenger minus champion on the headline, paired by query
-    cold_difference: Interval | None = None
 
 
 def connect(endpoints: Endpoints) -> None:
@@ -60,9 +55,19 @@ def version_uri(model_name: str, version: str | int) -> str:
     return f"models:/{model_name}/{version}"
 
 
-def load_ranker(uri: str):
-    """The registered ranker itself (a `RankerModel`), for what the pyfunc interface cannot ask: why a score."""
-    return mlflow.pyfunc.load_model(uri).unwrap_python_model()
+class RegisteredRanker(mlflow.pyfunc.PythonModel):
+    """What is logged and registered: a `RankerModel` behind MLflow's pyfunc interface."""
+
+    def __init__(self, ranker: RankerModel):
+        self.ranker = ranker
+
+    def predict(self, context, model_input: pd.DataFrame, params=None) -> np.ndarray:
+        return self.ranker.predict(context, model_input)
+
+
+def load_ranker(uri: str) -> RankerModel:
+    """The registered ranker itself, for what the pyfunc interface cannot ask: why a score."""
+    return mlflow.pyfunc.load_model(uri).unwrap_python_model().ranker
 
 
 def current_champion_version(client: MlflowClient, model_name: str) -> str | None:
@@ -70,43 +75,6 @@ def current_champion_version(client: MlflowClient, model_name: str) -> str | Non
         return str(client.get_model_version_by_alias(model_name, CHAMPION).version)
     except MlflowException:
         return None
-
-
-def decide_promotion(
-    metric: str,
-    challenger_score: float,
-    champion_score: float | None,
-    difference: Interval | None,
-    cold_difference: Interval | None,
-    margin: float,
-    tolerance: float,
-    no_champion: str = "no champion yet",
-) -> PromotionDecision:
-    """Pure decision rule, kept apart from MLflow so it is tested on plain numbers.
-
-    A challenger serves only when it is significantly better on the headline (the lower end of
-    its paired interval against the champion is above `margin`, so a gain inside the noise is not
-    a win and a tie keeps the serving model), and it is not worse on the cold slice: neither
-    significantly (the interval's upper end below 0) nor on average by more than `tolerance`.
-    """
-
-    def decision(promoted: bool, reason: str) -> PromotionDecision:
-        return PromotionDecision(
-            promoted, reason, challenger_score, champion_score, difference, cold_difference
-        )
-
-    if champion_score is None or difference is None:
-        return decision(True, no_champion)
-    shown = f"{metric} {difference.mean:+.4f} [{difference.low:+.4f}, {difference.high:+.4f}] against the champion"
-    if not difference.low > margin:
-        return decision(False, f"{shown}: not significantly better (the interval must lie above {margin})")
-    if cold_difference is not None and not math.isnan(cold_difference.mean):
-        cold = f"cold tracks {cold_difference.mean:+.4f} [{cold_difference.low:+.4f}, {cold_difference.high:+.4f}]"
-        if cold_difference.high < 0:
-            return decision(False, f"{shown}, but {cold}: significantly worse on cold tracks")
-        if cold_difference.mean < -tolerance:
-            return decision(False, f"{shown}, but {cold}: worse on cold tracks by more than {tolerance}")
-    return decision(True, f"{shown}: significantly better")
 
 
 def record_decision(client: MlflowClient, model_name: str, version: str, decision: PromotionDecision) -> None:

@@ -117,6 +117,21 @@ def demo_project(tmp_path, demo_taken_in) -> Path:
         yield folder
 
 
+@pytest.fixture
+def tastemaker_main(monkeypatch, capsys):
+    """Run the `tastemaker` entry point in-process, as a user's shell would: (exit code, stdout, stderr)."""
+    from tastemaker.cli import main
+
+    def run(*arguments: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["tastemaker", *arguments])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        printed = capsys.readouterr()
+        return exited.value.code, printed.out, printed.err
+
+    return run
+
+
 def subprocess_env(project: Path) -> dict[str, str]:
     """Environment for a CLI or DVC subprocess: this venv first on PATH, Prefect state inside the project."""
     env = {key: value for key, value in os.environ.items() if key not in ENDPOINT_VARIABLES}

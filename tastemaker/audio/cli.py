@@ -1,30 +1,32 @@
 """`tastemaker similar`: the tracks or artists that sound most like a given one.
 
-Reads the outputs of the features stage; nothing is analysed here.
+Reads the outputs of the features stage; nothing is analysed here. pandas and the embedding code
+load when the command runs, not when `tastemaker` starts.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tastemaker.audio.embedding import deep_track_embeddings, track_embeddings
-from tastemaker.audio.similarity import SimilarityIndex, build_index, similar_artists_by
 from tastemaker.errors import UserError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # Outputs of the features stage this command reads (written by pipelines/features.py), per embedding:
-# the hand-made descriptors' style profile, or the deep tagger's learned embedding.
+# the hand-made descriptors' style profile, or the deep tagger's learned embedding; and the function
+# of tastemaker.audio.embedding that turns the table into vectors.
 FEATURES_FILE, INDEX_FILE = "track_features.parquet", "similarity.voy"
 DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE = "deep_embedding.parquet", "similarity_deep.voy"
 EMBEDDINGS = {
-    "sound": (FEATURES_FILE, INDEX_FILE, track_embeddings),
-    "deep": (DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE, deep_track_embeddings),
+    "sound": (FEATURES_FILE, INDEX_FILE, "track_embeddings"),
+    "deep": (DEEP_EMBEDDING_FILE, DEEP_INDEX_FILE, "deep_track_embeddings"),
 }
 
 similar_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -44,6 +46,8 @@ def similar(
     ] = "sound",
 ) -> None:
     """Tracks or artists that sound alike, by audio features or by the deep tagger's embedding."""
+    import pandas as pd
+
     from tastemaker.config import load_params
 
     params = load_params()
@@ -65,18 +69,22 @@ def similar_command(
     embedding: str = "sound",
 ) -> None:
     """Print the k nearest tracks of `track` or artists of `artist` as a table, or as JSON records."""
+    import pandas as pd
+
+    from tastemaker.audio import embedding as embeddings
+
     if (track is None) == (artist is None):
         raise UserError("give exactly one of --track ISRC or --artist ARTIST")
     if embedding not in EMBEDDINGS:
         raise UserError(f"unknown embedding {embedding!r}: use one of {', '.join(EMBEDDINGS)}")
-    table_file, index_file, embed = EMBEDDINGS[embedding]
+    table_file, index_file, embedder = EMBEDDINGS[embedding]
     features_path = Path(features_dir) / table_file
     if not features_path.is_file():
         hint = " (is features.deep_tagger off?)" if embedding == "deep" else ""
         raise UserError(
             f"no {embedding} embedding input at {features_path}; run the features stage first{hint}"
         )
-    isrcs, vectors = embed(pd.read_parquet(features_path))
+    isrcs, vectors = getattr(embeddings, embedder)(pd.read_parquet(features_path))
     if track is not None:
         rows = _similar_tracks(track, k, isrcs, vectors, Path(features_dir) / index_file, catalog)
         title = f"Tracks that sound like {track}"
@@ -108,6 +116,8 @@ def resolve_artist(artist: str, catalog: pd.DataFrame) -> str:
 def _similar_tracks(
     isrc: str, k: int, isrcs: list[str], vectors, index_path: Path, catalog: pd.DataFrame
 ) -> pd.DataFrame:
+    from tastemaker.audio.similarity import SimilarityIndex, build_index
+
     index = SimilarityIndex.load(index_path) if index_path.is_file() else build_index(isrcs, vectors)
     if isrc not in index:
         raise UserError(f"unknown track {isrc!r}: no audio features for this ISRC")
@@ -124,6 +134,8 @@ def _similar_artists(
     analysed = catalog.loc[catalog["isrc"].isin(isrcs), "artist_id"].astype(str)
     if artist_id not in set(analysed):
         raise UserError(f"artist {artist_id!r} has no analysed tracks")
+    from tastemaker.audio.similarity import similar_artists_by
+
     table = similar_artists_by(isrcs, vectors, catalog, k)
     mine = table.loc[table["artist_id"] == artist_id]
     names = catalog[["artist_id", "artist_name"]].drop_duplicates("artist_id").astype(str)

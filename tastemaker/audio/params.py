@@ -5,11 +5,11 @@ Every field has a default so `params.yaml` only needs to list what a label wants
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, Field, model_validator
+
+from tastemaker.digests import settings_digest
 
 # Bump when the extractor code changes what it computes, so old cache entries are never reused.
 EXTRACTOR_VERSION = "fx1"
@@ -100,5 +100,4 @@ def feature_set_version(params: FeaturesParams) -> str:
         from tastemaker.audio.tagger import model_digest, resolve_model  # hashes; onnxruntime is not loaded
 
         affecting["tagger_model"] = model_digest(resolve_model(params.tagger_model))
-    digest = hashlib.sha256(json.dumps(affecting, sort_keys=True).encode()).hexdigest()[:10]
-    return f"{EXTRACTOR_VERSION}-{digest}"
+    return f"{EXTRACTOR_VERSION}-{settings_digest(affecting, 10)}"

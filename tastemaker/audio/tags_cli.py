@@ -2,24 +2,24 @@
 instruments) and its pitch sheet, as a table, JSON or CSV.
 
 Reads the outputs of the features stage and the validated catalog; nothing is analysed here, and no model
-is loaded.
+is loaded. pandas and the pitch-sheet code load when the command runs, not when `tastemaker` starts.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from tastemaker.audio.cli import resolve_artist
-from tastemaker.audio.deep_tags import SUMMARY_GROUPS, display_name, ranked
 from tastemaker.errors import UserError
-from tastemaker.pitch_sheet import flatten, pitch_sheets, sheets_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 AUTO_TAGS_FILE = "auto_tags.parquet"
 DEEP_TAGS_FILE = "deep_tags.parquet"
@@ -38,6 +38,8 @@ def tags(
     ] = False,
 ) -> None:
     """A track's (or an artist's tracks') tags with their probabilities, and the pre-filled pitch sheet."""
+    import pandas as pd
+
     from tastemaker.config import load_params
 
     params = load_params()
@@ -59,6 +61,10 @@ def tags_command(
     catalog: pd.DataFrame,
 ) -> str:
     """The text `tastemaker tags` prints."""
+    import pandas as pd
+
+    from tastemaker.pitch_sheet import pitch_sheets, sheets_csv
+
     if (track is None) == (artist is None):
         raise UserError("give exactly one of --track ISRC or --artist ARTIST")
     if as_json and as_csv:
@@ -84,6 +90,9 @@ def tags_command(
 
 
 def _tables(sheets: list[dict], deep_tags: pd.DataFrame | None) -> str:
+    from tastemaker.audio.deep_tags import SUMMARY_GROUPS, display_name, ranked
+    from tastemaker.pitch_sheet import flatten
+
     console = Console(width=110)
     with console.capture() as captured:
         for sheet in sheets:

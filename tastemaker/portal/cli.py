@@ -1,6 +1,7 @@
 """`tastemaker portal ...`: serve the portal and manage its accounts from the terminal.
 
-Nothing here imports FastAPI or uvicorn until the server starts, so `tastemaker --help` stays fast.
+Nothing here imports FastAPI, uvicorn, SQLAlchemy or the portal's stores until a command needs them,
+so `tastemaker --help` stays fast.
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ import secrets
 from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 
 from tastemaker.config import load_params
 from tastemaker.errors import UserError
-from tastemaker.portal import accounts, statuses, tables
 from tastemaker.portal.settings import load_settings, portal_db_url
-from tastemaker.publication import store
 
 app = typer.Typer(
     no_args_is_help=False,
@@ -48,6 +46,9 @@ def serve(
     """Serve the portal (uvicorn) on the publication database."""
     if context.invoked_subcommand is not None:
         return
+    from tastemaker.portal import tables
+    from tastemaker.publication import store
+
     params = load_params()
     settings = load_settings(params)
     if not store.run_dates(store.connect(settings.publication_db_url)):
@@ -72,6 +73,8 @@ def serve(
 
 
 def _engine():
+    from tastemaker.portal import tables
+
     return tables.connect(portal_db_url(load_params()))
 
 
@@ -83,6 +86,8 @@ def add_user(
     name: Annotated[str, typer.Option(help="Name shown in the portal.")] = "",
 ):
     """Create an account with a password typed at the prompt."""
+    from tastemaker.portal import accounts
+
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = accounts.add_user(_engine(), email, name, role, artist or [], password)
     typer.echo(
@@ -100,8 +105,10 @@ def invite(
     base_url: Annotated[str, typer.Option(help="Where the portal is reached.")] = "",
 ):
     """Create an account without a password and print a link, valid portal.invite_hours, to choose one."""
+    from tastemaker.portal import accounts
+
     params = load_params()
-    engine = tables.connect(portal_db_url(params))
+    engine = _engine()
     user = accounts.add_user(engine, email, name, role, artist or [], password=None)
     token = accounts.create_invite(engine, user.id, params.portal.invite_hours)
     base = base_url.rstrip("/") or f"http://{params.portal.host}:{params.portal.port}"
@@ -114,6 +121,8 @@ def token(
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
 ):
     """Print a new API token (shown once) for an account: send it as `Authorization: Bearer <token>`."""
+    from tastemaker.portal import accounts
+
     engine = _engine()
     typer.echo(accounts.create_api_token(engine, accounts.user_id_by_email(engine, email), label))
 
@@ -121,13 +130,16 @@ def token(
 @app.command("demo-users")
 def demo_users():
     """Create (or reset) a demo label admin and a demo artist, with fresh random passwords printed here."""
+    from tastemaker.portal import accounts
+    from tastemaker.publication import store
+
     params = load_params()
     publication = store.connect(load_settings(params).publication_db_url)
     if not store.run_dates(publication):
         raise UserError("nothing has been published yet: run `make demo` first")
     artist = store.read_recommendations(publication, _first_artist(publication))
     artist_id, artist_name = str(artist["artist_id"].iloc[0]), str(artist["artist_name"].iloc[0])
-    engine = tables.connect(portal_db_url(params))
+    engine = _engine()
     for email, role, name, artists in (
         (DEMO_ADMIN, "admin", "Demo label admin", []),
         (DEMO_ARTIST, "artist", artist_name, [artist_id]),
@@ -141,6 +153,10 @@ def demo_users():
 
 
 def _first_artist(engine) -> str:
+    import sqlalchemy as sa
+
+    from tastemaker.publication import store
+
     query = (
         sa.select(store.RECOMMENDATIONS.c.artist_id)
         .where(store.RECOMMENDATIONS.c.run_date == store.run_dates(engine)[0])
@@ -159,6 +175,9 @@ def export_statuses(
     date: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD (default: latest).")] = None,
 ):
     """Write a publication with a `status` column saying which pitches the label marked sent."""
+    from tastemaker.portal import statuses
+    from tastemaker.publication import store
+
     params = load_params()
     publication = store.connect(load_settings(params).publication_db_url)
     dates = store.run_dates(publication)

@@ -3,16 +3,21 @@
 A publication is written in one transaction that first removes any earlier rows of the same
 run date: a crash mid-publish rolls back and leaves the previous publication complete, and
 re-running a date replaces it instead of duplicating it.
+
+pandas loads only where a table is built, so `tastemaker recs` reads its rows without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 
 from tastemaker.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METADATA = sa.MetaData()
 
@@ -154,8 +159,9 @@ def run_dates(engine: sa.Engine) -> list[dt.date]:
         )
 
 
-def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | None = None) -> pd.DataFrame:
-    """One artist's pitches (artist by id or exact name, case-insensitive) from one publication, latest by default."""
+def recommendation_rows(engine: sa.Engine, artist: str, run_date: dt.date | None = None) -> list[dict]:
+    """One artist's pitches in rank order (artist by id, or by a name, case-insensitive, that no
+    other artist has) from one publication, latest by default."""
     dates = run_dates(engine)
     if not dates:
         raise UserError("nothing has been published yet: run `tastemaker run` first")
@@ -172,14 +178,27 @@ def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | Non
         .order_by(table.c.artist_id, table.c.rank)
     )
     with engine.connect() as connection:
-        found = pd.DataFrame(connection.execute(query).mappings().all(), columns=RECOMMENDATION_COLUMNS)
-    if found.empty:
+        rows = [dict(row) for row in connection.execute(query).mappings()]
+    if not rows:
         raise UserError(f"unknown artist '{artist}' in the publication of {run_date.isoformat()}")
-    return found
+    by_id = [row for row in rows if row["artist_id"] == artist]
+    named = sorted({row["artist_id"] for row in rows})
+    if not by_id and len(named) > 1:
+        raise UserError(f"several artists are named {artist!r}; use one of the ids {', '.join(named)}")
+    return by_id or rows
+
+
+def read_recommendations(engine: sa.Engine, artist: str, run_date: dt.date | None = None) -> pd.DataFrame:
+    """`recommendation_rows` as a table with the publication's columns."""
+    import pandas as pd
+
+    return pd.DataFrame(recommendation_rows(engine, artist, run_date), columns=RECOMMENDATION_COLUMNS)
 
 
 def read_model_pitches(engine: sa.Engine) -> pd.DataFrame:
     """Every kept pair the platform really pitched (not a control row, not a random exploration pick)."""
+    import pandas as pd
+
     table = RECOMMENDATIONS
     query = (
         sa.select(table.c.isrc, table.c.playlist_id, table.c.run_date)

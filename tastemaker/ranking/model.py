@@ -1,8 +1,9 @@
-"""The LightGBM LambdaRank re-ranker and the MLflow model that wraps it.
+"""The LightGBM LambdaRank re-ranker.
 
-`RankerModel` is what gets logged and registered: it holds the booster, the feature scaler and
-the model features it was fitted on, and builds those features itself, so anyone holding
-`models:/<name>@champion` scores raw pair inputs (see `tastemaker.ranking.inputs`). Fitting on a
+`RankerModel` holds the booster, the feature scaler and the model features it was fitted on, and
+builds those features itself, so anyone holding it (through `models:/<name>@champion`, where
+`tastemaker.tracking` registers it) scores raw pair inputs (see `tastemaker.ranking.inputs`).
+`predict` keeps MLflow's pyfunc signature so the registered model and this one are called alike. Fitting on a
 subset of the features is how the ablations and the genre+popularity reference are made: the
 same learner, less information.
 """
@@ -10,7 +11,6 @@ same learner, less information.
 from __future__ import annotations
 
 import lightgbm
-import mlflow.pyfunc
 import numpy as np
 import pandas as pd
 
@@ -22,7 +22,7 @@ BACKGROUND_PAIRS = (
 )
 
 
-class RankerModel(mlflow.pyfunc.PythonModel):
+class RankerModel:
     def __init__(
         self, booster: lightgbm.Booster, scaler: FeatureScaler, columns: list[str], background: pd.DataFrame
     ):

@@ -1,4 +1,5 @@
-"""A small hyperparameter search for the ranker, one nested MLflow run per trial.
+"""A small hyperparameter search for the ranker; each trial is reported to a callback (the
+training run logs it as a nested MLflow run).
 
 Trials are judged on the validation fold (the placements just before the cut-off, see
 `ranking.dataset`), never on the holdout: the holdout must stay untouched to judge the chosen
@@ -7,7 +8,8 @@ model and to compare it with the champion.
 
 from __future__ import annotations
 
-import mlflow
+from collections.abc import Callable
+
 import optuna
 import pandas as pd
 
@@ -27,10 +29,16 @@ def search_space(trial: optuna.Trial) -> dict:
 
 
 def sweep(
-    training: pd.DataFrame, validation: pd.DataFrame, trials: int, seed: int, base: dict, threads: int
+    training: pd.DataFrame,
+    validation: pd.DataFrame,
+    trials: int,
+    seed: int,
+    base: dict,
+    threads: int,
+    on_trial: Callable[[int, dict, float], None],
 ) -> dict:
-    """Best hyperparameters after `trials` trials (those not searched stay as in `base`);
-    call inside an active MLflow run."""
+    """Best hyperparameters after `trials` trials (those not searched stay as in `base`); each
+    trial's number, hyperparameters and validation NDCG@10 go to `on_trial` as it ends."""
     if not (validation["grade"] > 0).any():
         raise UserError(
             "the validation fold holds no placement to judge a hyperparameter search on: "
@@ -44,11 +52,7 @@ def sweep(
         score = mean_ndcg_at_k(
             validation.assign(score=ranker.predict(None, model_input(validation))), "score", 10
         )
-        with mlflow.start_run(
-            run_name=f"trial-{trial.number}", nested=True, tags={"run_type": "sweep_trial"}
-        ):
-            mlflow.log_params(hyperparameters)
-            mlflow.log_metric("validation_ndcg_at_10", score)
+        on_trial(trial.number, hyperparameters, score)
         return score
 
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))

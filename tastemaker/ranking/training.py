@@ -1,4 +1,9 @@
-"""One training run: fit and judge, log to MLflow, register, then decide promotion on the intervals."""
+"""One tracked training run: fit and judge (pure, `ranking.judging`), log to MLflow, register, then
+decide promotion on the intervals (pure, `ranking.promotion`).
+
+This module and `tastemaker.tracking` are the MLflow adapters; tests/unit/test_layers.py keeps the
+rest of the library free of MLflow.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from tastemaker.errors import UserError
 from tastemaker.ranking.dataset import RankingData, model_input
 from tastemaker.ranking.evaluation import compare, ndcg_per_query
 from tastemaker.ranking.judging import Judged, JudgingSettings, judge
+from tastemaker.ranking.promotion import PromotionDecision, decide_promotion
 from tastemaker.ranking.sweep import sweep
 
 HYPERPARAMETERS = (
@@ -77,7 +83,13 @@ def train_and_register(
     with mlflow.start_run(experiment_id=experiment_id, tags={**tags, "run_type": "training"}) as run:
         if sweep_trials:
             hyperparameters = sweep(
-                data.training, data.validation, sweep_trials, params.seed, hyperparameters, params.threads
+                data.training,
+                data.validation,
+                sweep_trials,
+                params.seed,
+                hyperparameters,
+                params.threads,
+                on_trial=_log_trial,
             )
             mlflow.set_tag("sweep_trials", str(sweep_trials))
         mlflow.log_params(
@@ -107,7 +119,7 @@ def train_and_register(
         example = model_input(data.evaluation).head(5)
         info = mlflow.pyfunc.log_model(
             name="ranker",
-            python_model=judged.model,
+            python_model=tracking.RegisteredRanker(judged.model),
             signature=infer_signature(example, judged.model.predict(None, example)),
             input_example=example,
             registered_model_name=params.model_name,
@@ -133,14 +145,14 @@ def train_and_register(
 
 def _decide_against_champion(
     client: MlflowClient, params: TrainParams, data: RankingData, judged: Judged
-) -> tracking.PromotionDecision:
+) -> PromotionDecision:
     """Score the serving champion on today's evaluation set, so the comparison is like for like and paired."""
     report = judged.report
     challenger = report.per_query[report.headline]
 
-    def unopposed(**why: str) -> tracking.PromotionDecision:
+    def unopposed(**why: str) -> PromotionDecision:
         """The decision with no champion scores to compare against (`why` may say why there are none)."""
-        return tracking.decide_promotion(
+        return decide_promotion(
             report.headline,
             challenger.mean(),
             None,
@@ -163,7 +175,7 @@ def _decide_against_champion(
     champion = ndcg_per_query(data.evaluation, champion_scores, report.headline)
     cold = set(data.query_slices.loc[data.query_slices[GUARDED_SLICE], "isrc"])
     samples, confidence, seed = params.bootstrap_samples, params.confidence, params.seed
-    return tracking.decide_promotion(
+    return decide_promotion(
         report.headline,
         challenger.mean(),
         champion.mean(),
@@ -172,6 +184,13 @@ def _decide_against_champion(
         params.promotion_margin,
         params.guard_tolerance,
     )
+
+
+def _log_trial(number: int, hyperparameters: dict, score: float) -> None:
+    """A sweep trial as a run nested in the training run."""
+    with mlflow.start_run(run_name=f"trial-{number}", nested=True, tags={"run_type": "sweep_trial"}):
+        mlflow.log_params(hyperparameters)
+        mlflow.log_metric("validation_ndcg_at_10", score)
 
 
 def _log_artifacts(judged: Judged) -> None:

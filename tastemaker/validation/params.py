@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tastemaker.digests import settings_digest
 from tastemaker.validation.rules import ALWAYS_ERRORS, RULES, Severity, default_severity
 
 
@@ -72,4 +70,4 @@ class ValidateParams(BaseModel):
             "loudness_window_s": self.loudness_window_s,
             "true_peak_oversampling": self.true_peak_oversampling,
         }
-        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+        return settings_digest(settings, 16)

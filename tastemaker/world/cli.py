@@ -1,4 +1,8 @@
-"""`tastemaker world ...`: generate a simulated market and move it forward in time."""
+"""`tastemaker world ...`: generate a simulated market and move it forward in time.
+
+A user's mistake (a foreign folder, an unknown preset) is a `UserError`, which the `tastemaker` entry
+point prints as one line (`tastemaker.errors.one_line_errors`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import Progress
-
-from tastemaker.errors import UserError
 
 app = typer.Typer(
     help="Simulated music market with real audio and a hidden truth, for demos and tests.",
@@ -36,8 +38,8 @@ def generate(
         def show(description: str, done: int, total: int) -> None:
             bar.update(task, description=description, completed=done, total=total)
 
-        summary = _run(
-            generate_world, out, preset=preset, seed=seed, audio_dir=audio_dir, force=force, progress=show
+        summary = generate_world(
+            out, preset=preset, seed=seed, audio_dir=audio_dir, force=force, progress=show
         )
     for name in summary.untagged_files:
         typer.echo(f"no tags, title taken from the file name: {name}", err=True)
@@ -61,7 +63,7 @@ def advance(
     if publication is None:
         typer.echo("no publication given: curators answered no pitches", err=True)
     with console.status(f"advancing {world} by {days} days"):
-        summary = _run(advance_world, world, days, publication=publication, seed=seed)
+        summary = advance_world(world, days, publication=publication, seed=seed)
     typer.echo(
         f"world now at {summary.today}: +{summary.days} days, {summary.new_tracks} new tracks, "
         f"{summary.stream_rows} report rows, {summary.accepted}/{summary.pitched} pitches accepted"
@@ -75,17 +77,8 @@ def describe(
     """Print the market-shape figures of a world: popularity, sparsity, churn, fraud, genre quality."""
     from tastemaker.world.describe import describe_world
 
-    figures = _run(describe_world, world)
+    figures = describe_world(world)
     width = max(len(name) for name in figures)
     for name, value in figures.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         typer.echo(f"{name:<{width}}  {shown}")
-
-
-def _run(function, *args, **kwargs):
-    """Turn a user mistake into one line on stderr and exit code 2, never a traceback."""
-    try:
-        return function(*args, **kwargs)
-    except UserError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(code=2) from None

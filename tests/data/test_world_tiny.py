@@ -140,13 +140,9 @@ def test_describe_prints_the_market_figures_of_a_world(tiny):
     assert "fraud_playlist_share" in printed  # the truth beside it is read too
 
 
-def test_describe_refuses_a_folder_that_is_not_a_landing_zone(tmp_path):
-    from typer.testing import CliRunner
-
-    from tastemaker.world.cli import app
-
+def test_describe_refuses_a_folder_that_is_not_a_landing_zone(tmp_path, tastemaker_main):
     (tmp_path / "catalog.csv").write_text("isrc\n")
-    result = CliRunner().invoke(app, ["describe", str(tmp_path)])
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "is not a landing zone" in lines[0] and "Traceback" not in result.output
+    code, out, err = tastemaker_main("world", "describe", str(tmp_path))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "is not a landing zone" in lines[0] and "Traceback" not in out + err

@@ -97,7 +97,7 @@ def test_missing_source_is_a_one_line_error(ran):
 def test_a_second_run_in_the_same_project_is_refused_while_the_first_works(ran):
     project, _ = ran
     with FileLock(project / ".tastemaker" / "run.lock"):  # what a first `tastemaker run` holds
-        for command in (["run", "--source", "w"], ["train"], ["validate", "--source", "w"]):
+        for command in (["run", "--source", "w"], ["train"], ["validate", "--source", "w"], ["effect"]):
             assert_one_line_error(tastemaker(project, *command), "another run is working in this project")
 
 

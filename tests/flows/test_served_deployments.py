@@ -1,4 +1,6 @@
-"""The deployments served against a real Prefect server: trigger daily scoring, see it publish."""
+"""The deployments served against a real Prefect server: trigger daily scoring, see it publish;
+deployments that write the same project wait for each other, and one started beside another writer
+is refused with one line."""
 
 import json
 import subprocess
@@ -6,7 +8,11 @@ import time
 import urllib.request
 
 import pytest
+from filelock import FileLock
+from prefect.client.orchestration import get_client
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from flows.writers import WRITERS_LIMIT
 from pipelines import features, ingest, train, validate
 from tastemaker.config import load_params
 from tests.conftest import free_port, subprocess_env
@@ -96,6 +102,27 @@ def test_served_daily_scoring_runs_and_publishes(project, prefect_server):
             triggered.stdout[-2000:] + (project / "serve.log").read_text()[-3000:]
         )
         assert "Completed" in triggered.stdout
+
+        with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
+            assert client.read_global_concurrency_limit_by_name(WRITERS_LIMIT).limit == 1
+
+            with FileLock(project / ".tastemaker" / "run.lock"):  # what `tastemaker validate` holds
+                refused = finished(client, start(client, "tastemaker-ingest/ingest-delivery"))
+            assert refused.state.is_failed()
+            assert "another run is working in this project" in refused.state.message
+            assert "\n" not in refused.state.message
+
+            together = [
+                start(client, name)
+                for name in ("tastemaker-daily-scoring/daily-scoring", "tastemaker-ingest/ingest-delivery")
+            ]
+            scoring, intake = (finished(client, run_id) for run_id in together)
+            assert scoring.state.is_completed() and intake.state.is_completed(), (
+                f"{scoring.state.message} / {intake.state.message}"
+            )
+            assert max(scoring.start_time, intake.start_time) < min(scoring.end_time, intake.end_time), (
+                "the two runs did not overlap, so the test showed nothing"
+            )
     finally:
         served.terminate()
         served.wait(timeout=60)
@@ -105,3 +132,18 @@ def test_served_daily_scoring_runs_and_publishes(project, prefect_server):
         receipt["model_version"]
         == json.loads((project / "data/training/model.json").read_text())["model_version"]
     )
+
+
+def start(client, deployment_name: str):
+    return client.create_flow_run_from_deployment(client.read_deployment_by_name(deployment_name).id).id
+
+
+def finished(client, run_id, seconds: float = 600):
+    latest = {}
+
+    def final() -> bool:
+        latest["run"] = client.read_flow_run(run_id)
+        return latest["run"].state is not None and latest["run"].state.is_final()
+
+    wait_until(final, seconds, f"flow run {run_id} to finish")
+    return latest["run"]

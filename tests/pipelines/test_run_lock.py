@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from filelock import FileLock
 
+from flows.effect import measure_effect
+from flows.pipeline import daily_scoring, full_pipeline, ingest_delivery
 from pipelines.common import stage_main
 from tastemaker.config import load_params
 from tastemaker.errors import UserError
@@ -25,12 +27,15 @@ def test_a_stage_run_by_dvc_or_the_cli_refuses_to_start_beside_a_running_one(pro
     assert "another run is working in this project" in capsys.readouterr().err
 
 
-def test_the_flow_run_itself_takes_the_lock(project):
-    from flows.pipeline import _locked_run
-
-    params = load_params()
-    with held_lock(params), pytest.raises(UserError, match="another run is working"):
-        _locked_run(params, None, retrain=False)
+@pytest.mark.parametrize(
+    "writing_flow",
+    [ingest_delivery, daily_scoring, full_pipeline, measure_effect],
+    ids=lambda flow: flow.name,
+)
+def test_every_writing_flow_takes_the_lock_itself(project, writing_flow):
+    """The flow's own body, outside Prefect's engine: what a served or direct flow run executes."""
+    with held_lock(load_params()), pytest.raises(UserError, match="another run is working"):
+        writing_flow.fn()
 
 
 def test_a_stage_releases_the_lock_when_it_ends(project):

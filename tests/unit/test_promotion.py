@@ -1,7 +1,7 @@
 """The promotion rule on plain numbers: significance on the headline, no loss on cold tracks."""
 
 from tastemaker.metrics import Interval
-from tastemaker.tracking import decide_promotion
+from tastemaker.ranking.promotion import decide_promotion
 
 METRIC = "truth_ndcg_at_10"
 

@@ -1,5 +1,8 @@
 """The publication database across versions: an older database gains the new columns and keeps its rows."""
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -58,3 +61,29 @@ def test_a_required_column_that_cannot_be_added_is_a_clear_error(tmp_path):
     url = older_database(tmp_path, ("reasons",))
     with pytest.raises(UserError, match="lacks recommendations.reasons"):
         store.connect(url)
+
+
+def published(tmp_path, artists: dict[str, str]) -> sa.Engine:
+    """A one-day publication with one pitch for each artist id, named as given."""
+    engine = store.connect(f"sqlite:///{tmp_path / 'publications.db'}")
+    day = dt.date(2026, 1, 1)
+    lineage = {"run_id": "r", "model_name": "m", "model_version": "1", "data_version": "d"}
+    rows = [
+        lineage
+        | {"run_date": day, "artist_id": artist_id, "artist_name": name, "rank": 1, "isrc": f"GBAAA000000{n}"}
+        | {"track_title": "T", "playlist_id": "P1", "playlist_name": "PL", "score": 0.5, "reasons": "[]"}
+        | {"expected_streams_low": 1, "expected_streams_high": 2, "is_control": False, "is_explore": False}
+        for n, (artist_id, name) in enumerate(artists.items())
+    ]
+    header = lineage | {"run_date": day, "published_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}
+    header |= {"git_commit": "g", "params_hash": "h", "artists": len(rows), "pitches": len(rows)}
+    store.publish(engine, header, pd.DataFrame(rows), keep_days=30)
+    return engine
+
+
+def test_a_name_two_artists_share_is_refused_with_their_ids(tmp_path):
+    engine = published(tmp_path, {"A1": "Sam Lee", "A2": "Sam Lee", "A3": "Ada"})
+    with pytest.raises(UserError, match="several artists are named 'sam lee'; use one of the ids A1, A2"):
+        store.recommendation_rows(engine, "sam lee")
+    assert [row["artist_id"] for row in store.recommendation_rows(engine, "A2")] == ["A2"]
+    assert [row["artist_id"] for row in store.recommendation_rows(engine, "ADA")] == ["A3"]

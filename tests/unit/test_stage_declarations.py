@@ -1,29 +1,11 @@
 """dvc.yaml declares every stage and every module its code imports: changing one re-runs the stage."""
 
-import ast
 import importlib
 from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-OWN_PACKAGES = ("tastemaker", "pipelines", "flows")
-
-
-def module_file(name: str) -> Path | None:
-    base = REPO.joinpath(*name.split("."))
-    return next((path for path in (base.with_suffix(".py"), base / "__init__.py") if path.is_file()), None)
-
-
-def imported_names(path: Path) -> set[str]:
-    """Every own module named by an import anywhere in the file, function bodies included (lazy imports)."""
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
-    return {name for name in names if name.split(".")[0] in OWN_PACKAGES}
+from tests.imports import REPO, imported_names, module_file, own
 
 
 def lazy_source(name: str) -> str | None:
@@ -46,7 +28,7 @@ def code_of(module: str) -> set[Path]:
             path = module_file(".".join(parts[:depth]))
             if path is not None and path not in seen:
                 seen.add(path)
-                pending.extend(imported_names(path))
+                pending.extend(own(imported_names(path)))
     return seen
 
 

@@ -18,19 +18,19 @@ def test_generate_then_advance(tmp_path):
     assert "world now at 2026-07-03" in result.stdout
 
 
-def test_refusing_a_foreign_folder_is_one_line(tmp_path):
+def test_refusing_a_foreign_folder_is_one_line(tmp_path, tastemaker_main):
     (tmp_path / "keep.txt").write_text("x")
-    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--preset", "tiny"])
-    assert result.exit_code == 2
-    assert "not empty" in result.output and "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    code, _, err = tastemaker_main("world", "generate", "--out", str(tmp_path), "--preset", "tiny")
+    assert code == 1
+    assert "not empty" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
-def test_unknown_preset_is_one_line(tmp_path):
-    result = runner.invoke(app, ["generate", "--out", str(tmp_path / "w"), "--preset", "huge"])
-    assert result.exit_code == 2 and "unknown preset" in result.output
+def test_unknown_preset_is_one_line(tmp_path, tastemaker_main):
+    code, _, err = tastemaker_main("world", "generate", "--out", str(tmp_path / "w"), "--preset", "huge")
+    assert code == 1 and "unknown preset" in err
 
 
-def test_advance_needs_a_world(tmp_path):
-    result = runner.invoke(app, ["advance", "--world", str(tmp_path), "--days", "2"])
-    assert result.exit_code == 2 and "not a generated world" in result.output
+def test_advance_needs_a_world(tmp_path, tastemaker_main):
+    code, _, err = tastemaker_main("world", "advance", "--world", str(tmp_path), "--days", "2")
+    assert code == 1 and "not a generated world" in err
