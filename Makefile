@@ -18,6 +18,7 @@ $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python tools/dvc_plots_template.py .dvc/plots/offline.html
 	touch $(INSTALLED)
 
 ## demo: install, generate the demo world if absent, run the whole pipeline once, print a summary

@@ -6,7 +6,7 @@ has a short timeout, targets are shown with passwords masked, and error messages
 of credentials because they end up in terminals and CI logs.
 
 Prefect is checked over plain HTTP on purpose: importing prefect here would start its settings
-machinery and slow the command down, and the `/health` route needs no client.
+machinery and slow the command down, and its routes need no client.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ MLFLOW_USERNAME = "MLFLOW_TRACKING_USERNAME"
 MLFLOW_PASSWORD = "MLFLOW_TRACKING_PASSWORD"
 # A read-only call that the MLflow auth app protects, unlike /health: it tells a wrong password apart.
 MLFLOW_AUTHENTICATED_PROBE = "/api/2.0/mlflow/experiments/search?max_results=1"
+PREFECT_AUTH_STRING = "PREFECT_API_AUTH_STRING"
+PREFECT_AUTHENTICATED_PROBE = "/admin/version"  # /health and /ready answer without the auth string
 
 
 @dataclass(frozen=True)
@@ -89,25 +91,42 @@ def check_mlflow(tracking_uri: str, timeout_s: float) -> str:
 
 
 def check_mlflow_credentials(base_url: str, timeout_s: float) -> str:
-    username, password = os.environ.get(MLFLOW_USERNAME), os.environ.get(MLFLOW_PASSWORD)
-    headers = {"Authorization": basic_auth_header(username, password or "")} if username else {}
-    try:
-        http_get(base_url + MLFLOW_AUTHENTICATED_PROBE, timeout_s, headers)
-    except urllib.error.HTTPError as error:
-        if error.code in (401, 403):
-            who = (
-                f"as {username}"
-                if username
-                else f"without credentials (set {MLFLOW_USERNAME} and {MLFLOW_PASSWORD})"
-            )
-            raise BackendProblem(f"server is up but refuses requests {who}: HTTP {error.code}") from None
-        raise
-    return f"server up, API answers{' as ' + username if username else ''}"
+    return check_credentials(
+        base_url + MLFLOW_AUTHENTICATED_PROBE,
+        os.environ.get(MLFLOW_USERNAME),
+        os.environ.get(MLFLOW_PASSWORD),
+        f"set {MLFLOW_USERNAME} and {MLFLOW_PASSWORD}",
+        timeout_s,
+    )
 
 
 def check_prefect(api_url: str, timeout_s: float) -> str:
-    http_get(f"{api_url.rstrip('/')}/health", timeout_s)
-    return "API up"
+    """/health answers anyone; an API route tells whether the server takes our PREFECT_API_AUTH_STRING."""
+    base = api_url.rstrip("/")
+    http_get(f"{base}/health", timeout_s)
+    username, _, password = (os.environ.get(PREFECT_AUTH_STRING) or "").partition(":")
+    return check_credentials(
+        base + PREFECT_AUTHENTICATED_PROBE,
+        username or None,
+        password,
+        f"set {PREFECT_AUTH_STRING}",
+        timeout_s,
+    )
+
+
+def check_credentials(
+    probe_url: str, username: str | None, password: str | None, how_to_sign_in: str, timeout_s: float
+) -> str:
+    """GET a route the server protects, signed in when a username is set; a refusal names who was refused."""
+    headers = {"Authorization": basic_auth_header(username, password or "")} if username else {}
+    try:
+        http_get(probe_url, timeout_s, headers)
+    except urllib.error.HTTPError as error:
+        if error.code in (401, 403):
+            who = f"as {username}" if username else f"without credentials ({how_to_sign_in})"
+            raise BackendProblem(f"server is up but refuses requests {who}: HTTP {error.code}") from None
+        raise
+    return f"server up, API answers{' as ' + username if username else ''}"
 
 
 def check_dask(address: str, timeout_s: float) -> str:

@@ -83,3 +83,32 @@ def test_repro_keeps_the_day_folders_of_past_publications(dvc_project):
     assert second.returncode == 0, second.stderr[-2000:]
     assert "Running stage 'publish'" in second.stdout
     assert (past_day / "index.html").is_file()
+
+
+def test_each_experiment_shows_its_own_parameters_and_metrics(dvc_project):
+    """`dvc exp show` reads an experiment's metrics from the DVC cache: data/ stays out of git, as in a clone."""
+    shutil.copy(REPO / ".gitignore", dvc_project / ".gitignore")
+    subprocess.run(["git", "add", "-A"], cwd=dvc_project, check=True)
+    author = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    subprocess.run(["git", *author, "commit", "-qm", "start"], cwd=dvc_project, check=True)
+    for leaves in (7, 15):
+        ran = dvc(dvc_project, "exp", "run", "-S", f"train.num_leaves={leaves}")
+        assert ran.returncode == 0, ran.stderr[-2000:]
+    shown = json.loads(dvc(dvc_project, "exp", "show", "--json").stdout)
+    experiments = [
+        rev["data"]
+        for baseline in shown
+        for branch in baseline.get("experiments") or []
+        for rev in branch["revs"]
+    ]
+    metrics_by_leaves = {
+        data["params"]["params.yaml"]["data"]["train"]["num_leaves"]: data["metrics"].get(
+            "data/training/metrics.json", {}
+        )
+        for data in experiments
+    }
+    assert set(metrics_by_leaves) == {7, 15}
+    for leaves, metrics in metrics_by_leaves.items():
+        assert metrics.get("data", {}).get("headline", 0) > 0, (
+            f"no metrics for num_leaves={leaves}: {metrics}"
+        )

@@ -37,12 +37,12 @@ def closed_port() -> int:
 
 @pytest.fixture
 def http_server():
-    """A real HTTP server on 127.0.0.1 whose /health answers with the status the test sets."""
+    """A real HTTP server on 127.0.0.1 whose /health and API answer with the status the test sets."""
     answer = {"status": 200}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            self.send_response(answer["status"] if self.path == "/api/health" else 404)
+            self.send_response(answer["status"] if self.path in ("/api/health", "/api/admin/version") else 404)
             self.end_headers()
 
         def log_message(self, *args):
