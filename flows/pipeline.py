@@ -1,7 +1,8 @@
 """The pipeline's Prefect flows: the same stage functions as `dvc repro`, plus orchestration.
 
 - `full_pipeline`: ingest, validate, features, train, score, publish (`tastemaker run`; weekly retraining).
-- `daily_scoring`: the same without training: today's data scored by the current champion.
+- `daily_scoring`: the same without training: today's data scored by the current champion (the
+  first run on a new registry trains one).
 - `ingest_delivery`: ingest and validate only, as deliveries land.
 
 Without PREFECT_API_URL, Prefect starts a temporary local API for the run: no server is needed.
@@ -107,8 +108,10 @@ def ingest_delivery(source: str | None = None) -> dict:
 
 @flow(name="tastemaker-daily-scoring", log_prints=True)
 def daily_scoring(source: str | None = None) -> dict:
-    """Today's pitches from the current champion, without retraining."""
-    summary = _locked_run(load_params(), source, retrain=False)
+    """Today's pitches from the current champion, without retraining; on a registry that has no
+    champion yet (a new tracking server), the run trains the first one."""
+    params = load_params()
+    summary = _locked_run(params, source, retrain=score.champion_version(params) is None)
     create_markdown_artifact(key="daily-scoring", markdown=run_report(summary), description="Daily scoring")
     return summary
 
@@ -174,14 +177,15 @@ def run_report(summary: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """`tastemaker run`: score and publish with the current champion, training first only when
-    asked (`--retrain`) or when there is no champion yet, so daily runs do not grow the registry."""
+    asked (`--retrain`) or when there is no champion yet (`daily_scoring` sees to that), so daily
+    runs do not grow the registry."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", help="landing zone folder or URL (default: ingest.source in params.yaml)")
     parser.add_argument("--retrain", action="store_true", help="train and register a new model version first")
     arguments = parser.parse_args(argv)
     quiet_user_error_tracebacks()
     with one_line_errors():
-        if arguments.retrain or score.champion_version(load_params()) is None:
+        if arguments.retrain:
             full_pipeline(source=arguments.source)
         else:
             daily_scoring(source=arguments.source)

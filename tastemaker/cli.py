@@ -164,14 +164,14 @@ def effect(
     as_json: JsonFlag = False,
 ):
     """Measure whether the published pitches worked, against the control and random groups."""
+    from tastemaker.effect.cli import print_effect
+
     params = load_params()
     if since:
         _parse_date(since)
     command = [sys.executable, "-m", "pipelines.effect"] + (["--since", since] if since else [])
     if subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode != 0:
         raise typer.Exit(1)
-    from tastemaker.effect.cli import print_effect
-
     print_effect(json.loads((params.paths.effect / "effect.json").read_text()), as_json)
 
 

@@ -9,6 +9,8 @@ model is or is not serving.
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import TYPE_CHECKING
 
 import mlflow
@@ -28,7 +30,14 @@ CHALLENGER = "challenger"
 
 
 def connect(endpoints: Endpoints) -> None:
-    """Point MLflow's tracking and registry at the configured store."""
+    """Point MLflow's tracking and registry at the configured store.
+
+    Also quiets what MLflow prints on its own in a stage's log: a progress bar per model download,
+    a URL banner after every run, INFO lines on database set-up and input-example checks. The
+    stages report their own progress; MLflow's warnings and errors still show."""
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
     mlflow.set_tracking_uri(endpoints.mlflow_tracking_uri)
     mlflow.set_registry_uri(endpoints.mlflow_tracking_uri)
 

@@ -131,11 +131,11 @@ def _similar_tracks(
 def _similar_artists(
     artist_id: str, k: int, isrcs: list[str], vectors, catalog: pd.DataFrame
 ) -> pd.DataFrame:
+    from tastemaker.audio.similarity import similar_artists_by
+
     analysed = catalog.loc[catalog["isrc"].isin(isrcs), "artist_id"].astype(str)
     if artist_id not in set(analysed):
         raise UserError(f"artist {artist_id!r} has no analysed tracks")
-    from tastemaker.audio.similarity import similar_artists_by
-
     table = similar_artists_by(isrcs, vectors, catalog, k)
     mine = table.loc[table["artist_id"] == artist_id]
     names = catalog[["artist_id", "artist_name"]].drop_duplicates("artist_id").astype(str)

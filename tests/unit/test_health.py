@@ -42,7 +42,9 @@ def http_server():
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            self.send_response(answer["status"] if self.path in ("/api/health", "/api/admin/version") else 404)
+            self.send_response(
+                answer["status"] if self.path in ("/api/health", "/api/admin/version") else 404
+            )
             self.end_headers()
 
         def log_message(self, *args):
