@@ -50,6 +50,21 @@ def test_run_prints_the_summary_a_user_needs(ran):
     assert "truth_ndcg_at_10 (all tracks): model" in out  # the world's truth, found beside its landing zone
 
 
+def test_a_run_shows_its_progress_and_none_of_mlflows_chatter(ran):
+    project, completed = ran
+    printed = completed.stdout + completed.stderr
+    tracks = len(pd.read_parquet(project / "data/validated/catalog.parquet"))
+    assert f"analysed {tracks} of {tracks} tracks" in printed
+    for chatter in (
+        "CloudPickle",  # log_model's pickle warning
+        "Creating initial MLflow database",
+        "Validating input example",
+        "Downloading artifacts",  # a progress bar per model load
+        "View run",  # the URL banner after every run
+    ):
+        assert chatter not in printed, chatter
+
+
 def test_a_second_world_is_refused_in_a_project_that_holds_the_first(ran):
     project, _ = ran
     generated = tastemaker(project, "world", "generate", "--out", "w2", "--preset", "tiny", "--seed", "4")
