@@ -2,7 +2,8 @@
 
 Schedules and their time zone come from the `schedules` section of params.yaml. Each
 deployment runs at most one flow run at a time, so a slow day never piles runs on top of each
-other, and all of them share one slot for writing the project (flows/writers.py). For a work pool instead of a long-running `serve` process, see prefect.yaml.
+other, and all of them share one slot for writing the project (flows/writers.py). For a work
+pool instead of a long-running `serve` process, see prefect.yaml.
 """
 
 from __future__ import annotations

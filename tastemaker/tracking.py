@@ -33,13 +33,20 @@ def connect(endpoints: Endpoints) -> None:
     """Point MLflow's tracking and registry at the configured store.
 
     Also quiets what MLflow prints on its own in a stage's log: a progress bar per model download,
-    a URL banner after every run, INFO lines on database set-up and input-example checks. The
-    stages report their own progress; MLflow's warnings and errors still show."""
+    a URL banner after every run, INFO lines on database set-up and input-example checks, and the
+    warning on every `log_model` that a Python object is pickled (the ranker is our own class,
+    logged and loaded only by this code). The stages report their own progress; MLflow's other
+    warnings and its errors still show."""
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
     logging.getLogger("mlflow").setLevel(logging.WARNING)
+    logging.getLogger("mlflow.pyfunc").addFilter(_not_the_pickle_warning)
     mlflow.set_tracking_uri(endpoints.mlflow_tracking_uri)
     mlflow.set_registry_uri(endpoints.mlflow_tracking_uri)
+
+
+def _not_the_pickle_warning(record: logging.LogRecord) -> bool:
+    return "serialized using CloudPickle" not in record.getMessage()
 
 
 def use_experiment(endpoints: Endpoints, name: str) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from tastemaker.config import load_params
+from tastemaker.config import Params, load_params
 from tastemaker.errors import UserError
 from tastemaker.portal.settings import load_settings, portal_db_url
 
@@ -72,10 +72,10 @@ def serve(
     )
 
 
-def _engine():
+def _engine(params: Params):
     from tastemaker.portal import tables
 
-    return tables.connect(portal_db_url(load_params()))
+    return tables.connect(portal_db_url(params))
 
 
 @app.command("add-user")
@@ -89,7 +89,7 @@ def add_user(
     from tastemaker.portal import accounts
 
     password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = accounts.add_user(_engine(), email, name, role, artist or [], password)
+    user = accounts.add_user(_engine(load_params()), email, name, role, artist or [], password)
     typer.echo(
         f"created {user.role} {user.email}"
         + (f" for {', '.join(sorted(user.artists))}" if user.artists else "")
@@ -108,7 +108,7 @@ def invite(
     from tastemaker.portal import accounts
 
     params = load_params()
-    engine = _engine()
+    engine = _engine(params)
     user = accounts.add_user(engine, email, name, role, artist or [], password=None)
     token = accounts.create_invite(engine, user.id, params.portal.invite_hours)
     base = base_url.rstrip("/") or f"http://{params.portal.host}:{params.portal.port}"
@@ -123,7 +123,7 @@ def token(
     """Print a new API token (shown once) for an account: send it as `Authorization: Bearer <token>`."""
     from tastemaker.portal import accounts
 
-    engine = _engine()
+    engine = _engine(load_params())
     typer.echo(accounts.create_api_token(engine, accounts.user_id_by_email(engine, email), label))
 
 
@@ -139,7 +139,7 @@ def demo_users():
         raise UserError("nothing has been published yet: run `make demo` first")
     artist = store.read_recommendations(publication, _first_artist(publication))
     artist_id, artist_name = str(artist["artist_id"].iloc[0]), str(artist["artist_name"].iloc[0])
-    engine = _engine()
+    engine = _engine(params)
     for email, role, name, artists in (
         (DEMO_ADMIN, "admin", "Demo label admin", []),
         (DEMO_ARTIST, "artist", artist_name, [artist_id]),
@@ -191,7 +191,7 @@ def export_statuses(
     if recommendations.empty:
         raise UserError(f"no publication for {run_date.isoformat()}")
     exported = statuses.export_with_statuses(
-        recommendations, statuses.latest_statuses(_engine(), run_date=run_date)
+        recommendations, statuses.latest_statuses(_engine(params), run_date=run_date)
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     exported.to_parquet(out, index=False)

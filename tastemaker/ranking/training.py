@@ -7,7 +7,6 @@ rest of the library free of MLflow.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +118,6 @@ def train_and_register(
         example = model_input(data.evaluation).head(5)
         # The model before its metrics: log_model reads back every metric already on the run, one
         # request each, which takes minutes for our 750 metrics on a tracking server.
-        logging.getLogger("mlflow.pyfunc").addFilter(_ranker_pickled_on_purpose)
         info = mlflow.pyfunc.log_model(
             name="ranker",
             python_model=tracking.RegisteredRanker(judged.model),
@@ -188,12 +186,6 @@ def _decide_against_champion(
         params.promotion_margin,
         params.guard_tolerance,
     )
-
-
-def _ranker_pickled_on_purpose(record: logging.LogRecord) -> bool:
-    """Drop MLflow's warning, on every log_model call, that a Python object is pickled: the ranker is
-    our own class, logged from this code and loaded only by this code's registry."""
-    return "serialized using CloudPickle" not in record.getMessage()
 
 
 def _log_trial(number: int, hyperparameters: dict, score: float) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -12,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from tastemaker.health import basic_auth_header
 from tests.conftest import REPO, free_port, subprocess_env
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,8 @@ def servers(tmp_path_factory):
             "mlflow": f"http://127.0.0.1:{env['MLFLOW_PORT']}",
             "prefect": f"http://127.0.0.1:{env['PREFECT_PORT']}/api",
             "logins": logins,
-            "printed": started.stdout,
+            "mlflow_login": f"{logins['MLFLOW_TRACKING_USERNAME']}:{logins['MLFLOW_TRACKING_PASSWORD']}",
+            "prefect_login": logins["PREFECT_API_AUTH_STRING"],
         }
     finally:
         subprocess.run(
@@ -64,7 +65,7 @@ def request(
     sent = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None)
     sent.add_header("Content-Type", "application/json")
     if login:
-        sent.add_header("Authorization", "Basic " + base64.b64encode(login.encode()).decode())
+        sent.add_header("Authorization", basic_auth_header(*login.split(":", 1)))
     for name, value in headers.items():
         sent.add_header(name, value)
     try:
@@ -87,23 +88,16 @@ def allowed_origin(url: str) -> str | None:
 
 
 def test_a_write_needs_the_login(servers):
-    mlflow_login = (
-        f"{servers['logins']['MLFLOW_TRACKING_USERNAME']}:{servers['logins']['MLFLOW_TRACKING_PASSWORD']}"
-    )
     create_experiment = f"{servers['mlflow']}/api/2.0/mlflow/experiments/create"
     assert request(create_experiment, "POST", {"name": "stranger"}) == 401
-    assert request(create_experiment, "POST", {"name": "owner"}, login=mlflow_login) == 200
+    assert request(create_experiment, "POST", {"name": "owner"}, login=servers["mlflow_login"]) == 200
     create_flow = f"{servers['prefect']}/flows/"
     assert request(create_flow, "POST", {"name": "stranger"}) == 401
-    assert (
-        request(create_flow, "POST", {"name": "owner"}, login=servers["logins"]["PREFECT_API_AUTH_STRING"])
-        == 201
-    )
+    assert request(create_flow, "POST", {"name": "owner"}, login=servers["prefect_login"]) == 201
 
 
 def test_a_foreign_host_or_page_is_refused(servers):
-    logins = servers["logins"]
-    login = f"{logins['MLFLOW_TRACKING_USERNAME']}:{logins['MLFLOW_TRACKING_PASSWORD']}"
+    login = servers["mlflow_login"]
     search = f"{servers['mlflow']}/api/2.0/mlflow/experiments/search?max_results=1"
     assert request(search, login=login) == 200
     assert request(search, login=login, Host="evil.example") == 403  # a DNS-rebinding page's requests
